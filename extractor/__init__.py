@@ -1,0 +1,1 @@
+"""ACLED-style conflict events from news articles."""
