@@ -1,0 +1,59 @@
+"""Command line: `extractor run | train | evaluate` (also `python -m extractor`).
+
+Exit codes, for cron and systemd: 0 success; 3 completed, but some input documents or event rows were
+quarantined (see output/quarantine.csv); 1 failed (nothing new was published); 2 bad command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .config import DEFAULT_INPUT, DEFAULT_OUTPUT
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_QUARANTINED = 3
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .pipeline import run
+
+    result = run(args.input, args.output)
+    report = result.report
+    print(f"{report['events']} events, {report['mentions']} mentions from {report['docs_processed']} of "
+          f"{report['docs_seen']} documents in {report['duration_seconds']}s -> {args.output}")
+    if report["docs_quarantined"] or report["events_quarantined"]:
+        print(f"{report['docs_quarantined']} documents and {report['events_quarantined']} event rows quarantined: "
+              f"see {Path(args.output) / 'quarantine.csv'}")
+        return EXIT_QUARANTINED
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="extractor", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="extract, validate and publish events from a corpus")
+    run.add_argument("--input", type=Path, default=DEFAULT_INPUT,
+                     help="a JSONL file or a directory of *.jsonl files (default: the bundled corpus)")
+    run.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="output directory (default: output/)")
+    run.set_defaults(handler=_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print("interrupted; the previously published files are unchanged", file=sys.stderr)
+        return EXIT_FAILED
+    except (OSError, RuntimeError, ValueError) as err:
+        print(f"extractor {args.command} failed: {err}", file=sys.stderr)
+        return EXIT_FAILED

@@ -1,0 +1,113 @@
+"""Stage 3 — detect: which trigger matches are reports of an event that happened.
+
+A trigger word is not an event. News is full of violence that is threatened, planned, denied, hypothetical,
+remembered ("after fierce battles last year") or totalled over months. Each test below removes one of those
+readings; what is left is a `Detection`: a sentence, a trigger and the sub-event type the rule proposes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from .fatalities import is_aggregate_total
+from .triggers import TriggerMatch
+
+RULE_EXTRACTOR = "rules:acled_triggers"
+
+MODALS = frozenset({"will", "would", "could", "may", "might", "should", "must", "can", "shall", "'ll"})
+# Verbs that make the clause below them an intention, a threat, an accusation or a denial, not a report.
+NON_FACTUAL_GOVERNORS = frozenset({
+    "threaten", "plan", "vow", "call", "urge", "warn", "deny", "prepare", "intend", "seek", "aim", "try",
+    "attempt", "refuse", "demand", "want", "hope", "fear", "accuse", "allege", "pledge", "promise", "order",
+    "ask", "propose", "consider", "discuss", "prevent", "avoid", "stop", "halt", "need", "expect", "threat",
+})
+# Verbs whose infinitive complement did happen ("managed to impose control").
+FACTUAL_INFINITIVE_GOVERNORS = frozenset({"manage", "succeed"})
+BACKGROUND_PREPOSITIONS = frozenset({"after", "since", "before", "following", "despite", "of", "for", "like"})
+# A sentence that only summarises a period ("over the past 14 months") describes no single event.
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
+
+
+@dataclass(frozen=True)
+class Detection:
+    sent: Span
+    trigger: TriggerMatch
+    sub_event_type: str
+    extractor: str
+    confidence: float
+
+
+def detect_events(doc: Doc) -> list[Detection]:
+    """The trigger matches of a parsed article that report an event, at most one per sentence and type."""
+    detections: dict[tuple[int, str], Detection] = {}
+    for match in doc._.acled_triggers or []:
+        token = doc[match.token_i]
+        sent = token.sent
+        if not is_factual_report(token) or is_aggregate_total(sent.text):
+            continue
+        key = (sent.start, match.sub_event_type)
+        if key not in detections or match.confidence > detections[key].confidence:
+            detections[key] = Detection(sent, match, match.sub_event_type, RULE_EXTRACTOR, match.confidence)
+    return sorted(detections.values(), key=lambda d: (d.sent.start, d.trigger.token_i))
+
+
+def is_factual_report(token: Token) -> bool:
+    """True when the trigger reports something that happened, by its grammar and what governs it."""
+    if token.pos_ in ("NOUN", "PROPN"):
+        return _noun_is_reported(token)
+    return _verb_is_reported(token)
+
+
+def _verb_is_reported(verb: Token) -> bool:
+    if _negated_or_modal(verb):
+        return False
+    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if verb.tag_ == "VB":
+        # infinitive: only "managed to take" or "to have taken" (a claim of something done) count
+        if any(a.lower_ == "have" for a in aux) and verb.dep_ in ("xcomp", "ccomp", "ROOT"):
+            pass
+        elif not (verb.dep_ == "xcomp" and verb.head.lemma_ in FACTUAL_INFINITIVE_GOVERNORS):
+            return False
+    elif verb.tag_ == "VBG":
+        if not any(a.lemma_ == "be" for a in aux):
+            return False  # gerund: "after regaining control", "had a role in destroying"
+    elif verb.tag_ == "VBN":
+        if not aux and verb.dep_ not in ("ROOT", "acl", "conj", "ccomp", "advcl", "relcl"):
+            return False
+    elif verb.tag_ not in FINITE_TAGS:
+        return False
+    return not _governed_by_non_factual(verb)
+
+
+def _noun_is_reported(noun: Token) -> bool:
+    head = noun.head
+    # compounds ("prisoner exchange") speak through the noun they modify
+    while noun.dep_ == "compound" and head is not noun:
+        noun, head = head, head.head
+    if noun.dep_ == "pobj" and head.lower_ in BACKGROUND_PREPOSITIONS:
+        return False
+    verb = head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+        verb = verb.head
+    if verb.pos_ in ("VERB", "AUX"):
+        if _negated_or_modal(verb) or _governed_by_non_factual(verb, include_self=True):
+            return False
+    return True
+
+
+def _negated_or_modal(verb: Token) -> bool:
+    return any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in MODALS) for c in verb.children) or any(
+        c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children)
+
+
+def _governed_by_non_factual(token: Token, include_self: bool = False) -> bool:
+    chain = [token] if include_self else []
+    chain += list(token.ancestors)
+    for governor in chain:
+        if governor.lemma_.lower() in NON_FACTUAL_GOVERNORS:
+            return True
+        if governor is not token and governor.pos_ in ("VERB", "AUX") and _negated_or_modal(governor):
+            return True
+    return False
