@@ -172,14 +172,12 @@ def find_actor_mentions(sent: Span, dictionary: ActorDictionary, event_country: 
         role = dictionary.role_of(token)
         if role is None:
             continue
-        if token.lower_ in ("forces", "force") and not _modifiers(token):
-            continue  # a bare "forces" names nobody; "Haftar forces" was claimed by the named actor above
-        owner_iso2, owner_name = event_country, country_name
-        for modifier in _modifiers(token):
-            found = demonym_country(modifier.text)
-            if found:
-                owner_iso2, owner_name = found
-                break
+        if any(t.i in claimed for t in token.subtree if t.i != token.i and t.dep_ != "relcl"):
+            continue  # "the militia of Haftar", "forces loyal to Haftar": the named actor speaks for it
+        owner = next((found for m in _modifiers(token) if (found := demonym_country(m.text))), None)
+        if token.lower_ in ("forces", "force") and owner is None:
+            continue  # "our heroic forces", "the forces": names nobody by itself
+        owner_iso2, owner_name = owner or (event_country, country_name)
         actor = dictionary.generic_actor(role, owner_iso2, owner_name, event_country, day)
         start = min([token.i] + [m.i for m in _modifiers(token)])
         mentions.append(ActorMention(start, token.i + 1, actor, token.i))

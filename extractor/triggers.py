@@ -89,7 +89,9 @@ class TriggerMatcher:
 
     @staticmethod
     def _span_head(doc: Doc, start: int, end: int) -> int:
-        return doc[start:end].root.i
+        """The verb of a multi-word trigger ("burned ... houses") carries its grammar; else the span's root."""
+        verbs = [t.i for t in doc[start:end] if t.pos_ == "VERB"]
+        return verbs[0] if verbs else doc[start:end].root.i
 
     def _keep(self, doc: Doc, found: dict, rule_id: str, start: int, end: int, head: int) -> None:
         rule = self.rules[rule_id]
