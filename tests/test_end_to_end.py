@@ -60,7 +60,7 @@ def test_same_event_from_two_articles_is_one_row_with_both_sources(bundled_run):
     result, output = bundled_run
     mentions = pl.read_parquet(output / "mentions.parquet")
     docs = mentions.filter(pl.col("event_id_cnty") == tripoli["event_id_cnty"][0])["doc_id"].unique().sort()
-    assert docs.to_list() == ["001_9559313f8fd4e485", "004_0cde316fb2f254b5"]
+    assert {"001_9559313f8fd4e485", "004_0cde316fb2f254b5"} <= set(docs.to_list())
 
 
 def test_every_event_has_evidence_pointing_into_its_document(bundled_run, seed_articles):
