@@ -30,7 +30,7 @@ from .ingest import read_articles
 from .nlp import build_pipeline, parse_articles
 from .publish import published_events, read_previous_events, replace_into, stamp_timestamps, write_table, \
     write_text
-from .records import Article, EventCandidate, Quarantined
+from .records import Article, DocumentResult, EventCandidate, Quarantined
 from .resolve import document_context, resolve_detection
 from .schema import QuarantineSchema
 from .validate import validate_events, validate_mentions
@@ -56,10 +56,21 @@ class RunResult:
     report: dict
 
 
-def extract(records: Iterable[Article | Quarantined]) -> Extraction:
-    """NLP, detection and argument resolution over a stream of ingested records."""
-    result = Extraction()
+def extract_documents(articles: Iterable[Article]) -> Iterator[DocumentResult]:
+    """NLP, detection and argument resolution, one result per article: the unit of caching and parallelism."""
     gazetteer, dictionary = Gazetteer.load(), ActorDictionary.load()
+    for article, doc in parse_articles(articles):
+        context = document_context(doc, gazetteer)
+        candidates, rejected = [], []
+        for detection in detect_events(doc):
+            outcome = resolve_detection(detection, article, context, gazetteer, dictionary)
+            (rejected if isinstance(outcome, Quarantined) else candidates).append(outcome)
+        yield DocumentResult(article.id, tuple(candidates), tuple(rejected))
+
+
+def extract(records: Iterable[Article | Quarantined]) -> Extraction:
+    """Extraction over a stream of ingested records (articles and ingest quarantine records)."""
+    result = Extraction()
 
     def articles() -> Iterator[Article]:
         for record in records:
@@ -69,12 +80,10 @@ def extract(records: Iterable[Article | Quarantined]) -> Extraction:
             else:
                 yield record
 
-    for article, doc in parse_articles(articles()):
+    for document in extract_documents(articles()):
         result.docs_processed += 1
-        context = document_context(doc, gazetteer)
-        for detection in detect_events(doc):
-            outcome = resolve_detection(detection, article, context, gazetteer, dictionary)
-            (result.quarantined if isinstance(outcome, Quarantined) else result.candidates).append(outcome)
+        result.candidates.extend(document.candidates)
+        result.quarantined.extend(document.rejected)
     return result
 
 

@@ -101,3 +101,12 @@ class EventCandidate:
     summary: str  # the event's clause, used to write `notes`
     mention: Mention
     tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """What one article yielded: its event candidates and the candidates rejected with a reason."""
+
+    doc_id: str
+    candidates: tuple[EventCandidate, ...]
+    rejected: tuple[Quarantined, ...]
