@@ -21,6 +21,7 @@ import spacy
 from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import load_model_from_config
 
 from extractor.config import DATA_DIR, MODELS_DIR
 
@@ -115,9 +116,9 @@ class EventTextClassifier:
         return cls(nlp, keywords)
 
     def to_disk(self, path: Path | str) -> None:
-        """Write the model directory (pipeline, keywords, and card/metrics if the source had them)."""
+        """Write the model directory: the pipeline, with a fresh vocabulary, and the keywords."""
         path = Path(path)
-        self.nlp.to_disk(path)
+        _with_fresh_vocab(self.nlp).to_disk(path)
         (path / KEYWORDS_FILE).write_text(
             json.dumps({"keywords": sorted(self.keywords)}, indent=0) + "\n", encoding="utf-8"
         )
@@ -137,6 +138,16 @@ class EventTextClassifier:
         docs = self.nlp.pipe((text for text in cleaned if text), batch_size=batch_size)
         empty_scores = {label: float(label == NOT_EVENT) for label in self.nlp.get_pipe(TEXTCAT_PIPE).labels}
         return [dict(next(docs).cats) if text else dict(empty_scores) for text in cleaned]
+
+
+def _with_fresh_vocab(nlp: Language) -> Language:
+    """The same pipeline without the strings of every text it has processed (training notes included): the
+    weights are hash-based and do not need them, and saving them would bloat and leak the model."""
+    fresh = load_model_from_config(nlp.config, auto_fill=True)
+    for name, pipe in nlp.pipeline:
+        fresh.get_pipe(name).from_bytes(pipe.to_bytes(exclude=["vocab"]), exclude=["vocab"])
+    fresh.meta.update(nlp.meta)
+    return fresh
 
 
 @lru_cache(maxsize=4)
@@ -194,19 +205,25 @@ class AcledEventClassifier:
             yield from self._classify_batch(batch)
 
     def _classify_batch(self, docs: list[Doc]) -> list[Doc]:
-        sentences = [sent for doc in docs for sent in self._selected_sentences(doc)]
-        scores = self.model.classify([sent.text for sent in sentences], batch_size=self.batch_size)
-        for sent, sent_scores in zip(sentences, scores, strict=True):
+        selected = []
+        for doc in docs:
+            for sent, is_candidate in self._sentences(doc):
+                sent._.acled_scores = None
+                if is_candidate:
+                    selected.append(sent)
+        scores = self.model.classify([sent.text for sent in selected], batch_size=self.batch_size)
+        for sent, sent_scores in zip(selected, scores, strict=True):
             sent._.acled_scores = sent_scores
         return docs
 
-    def _selected_sentences(self, doc: Doc) -> list[Span]:
-        """Sentences to classify; a doc without sentence boundaries counts as one sentence."""
-        sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    def _sentences(self, doc: Doc) -> Iterator[tuple[Span, bool]]:
+        """Each sentence and whether to classify it; a doc without sentence boundaries is one sentence."""
+        sentences = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
         if not self.candidates_only:
-            return sentences
+            yield from ((sent, True) for sent in sentences)
+            return
         is_keyword = self.model.candidate_mask(doc)
-        return [sent for sent in sentences if is_keyword[sent.start : sent.end].any()]
+        yield from ((sent, bool(is_keyword[sent.start : sent.end].any())) for sent in sentences)
 
     def to_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> None:
         """Save the model with the pipeline, so the saved pipeline needs nothing else to load."""
