@@ -20,6 +20,7 @@ from spacy.tokens import Span, Token
 
 from .config import DATA_DIR
 from .records import Actor
+from .spans import entities_in
 
 ACTOR_DICTIONARY = DATA_DIR / "actors.json"
 STATE_FORCES = DATA_DIR / "state_forces.csv"
@@ -86,13 +87,9 @@ class ActorDictionary:
         return cls(named, generic, forces, data["version"])
 
     def ruler_patterns(self) -> list[dict]:
-        """EntityRuler patterns: every alias of every named actor, labelled ACTOR with the actor's id."""
-        patterns = []
-        for actor in self.named.values():
-            for alias in {actor.name, *actor.aliases}:
-                patterns.append({"label": ACTOR_LABEL, "id": actor.id,
-                                 "pattern": [{"LOWER": w.lower()} for w in _alias_tokens(alias)]})
-        return patterns
+        """EntityRuler phrase patterns: every alias of every named actor, labelled ACTOR with the actor's id."""
+        return [{"label": ACTOR_LABEL, "id": actor.id, "pattern": alias}
+                for actor in self.named.values() for alias in sorted({actor.name, *actor.aliases})]
 
     def named_actor(self, actor_id: str, day: date, event_country: str) -> Actor | None:
         """The dictionary actor with this id, or its successor name valid on `day` (e.g. GNA -> GNU after 2021)."""
@@ -131,19 +128,6 @@ class ActorDictionary:
         return self.head_to_role.get(text) or self.head_to_role.get(lemma)
 
 
-def _alias_tokens(alias: str) -> list[str]:
-    """Split an alias the way spaCy's English tokenizer splits it (hyphens and possessives are tokens)."""
-    tokens: list[str] = []
-    for word in alias.replace("'s", " 's").split():
-        parts = word.split("-")
-        for k, part in enumerate(parts):
-            if part:
-                tokens.append(part)
-            if k < len(parts) - 1:
-                tokens.append("-")
-    return tokens
-
-
 def _inter_abroad(inter: int, actor_country: str, event_country: str) -> int:
     return 8 if inter == 1 and actor_country and event_country and actor_country != event_country else inter
 
@@ -157,7 +141,7 @@ def find_actor_mentions(sent: Span, dictionary: ActorDictionary, event_country: 
     """
     mentions: list[ActorMention] = []
     claimed: set[int] = set()
-    for ent in sent.ents:
+    for ent in entities_in(sent):
         if ent.label_ == ACTOR_LABEL and ent.ent_id_:
             actor = dictionary.named_actor(ent.ent_id_, day, event_country)
             if actor:

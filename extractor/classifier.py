@@ -23,10 +23,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import load_model_from_config
 
-from extractor.config import DATA_DIR, MODELS_DIR
+from extractor.config import MODELS_DIR
+from extractor.schema import TAXONOMY
 
 NOT_EVENT = "NOT_EVENT"
-TAXONOMY_PATH = DATA_DIR / "acled_taxonomy.json"
 DEFAULT_MODEL_DIR = MODELS_DIR / "event_classifier"
 KEYWORDS_FILE = "event_keywords.json"
 TEXTCAT_PIPE = "textcat"
@@ -35,20 +35,15 @@ if not Span.has_extension("acled_scores"):
     Span.set_extension("acled_scores", default=None)
 
 
-@lru_cache(maxsize=1)
-def load_taxonomy() -> dict[str, dict[str, str]]:
-    """Sub-event type -> {event_type, disorder_type}, from the project's taxonomy data file."""
-    return json.loads(TAXONOMY_PATH.read_text(encoding="utf-8"))["sub_event_types"]
-
-
 def classifier_labels() -> list[str]:
-    """All labels the classifier knows: the 25 ACLED sub-event types, then NOT_EVENT."""
-    return [*load_taxonomy(), NOT_EVENT]
+    """All labels the classifier knows: the 25 ACLED sub-event types (the data contract's taxonomy), then
+    NOT_EVENT."""
+    return [*TAXONOMY.sub_event_types, NOT_EVENT]
 
 
 def event_type_of(label: str) -> str:
     """ACLED event_type for a sub-event type; NOT_EVENT maps to itself."""
-    return NOT_EVENT if label == NOT_EVENT else load_taxonomy()[label]["event_type"]
+    return NOT_EVENT if label == NOT_EVENT else TAXONOMY.event_type(label)
 
 
 def predict_sub_event(scores: dict[str, float]) -> tuple[str, float]:

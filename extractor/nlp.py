@@ -3,7 +3,7 @@
 Order: tokenizer → line_breaks (a line break ends a sentence: headings, captions and datelines of scraped pages
 are not part of the next sentence) → tok2vec → tagger → parser → attribute_ruler → lemmatizer → entity_ruler
 (actor dictionary and gazetteer supplement, so dictionary names win over the statistical guess) → ner →
-acled_triggers.
+acled_triggers (rule modes) → acled_event_classifier (model modes: scores each candidate sentence).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import triggers  # noqa: F401  (registers the acled_triggers factory)
+from . import classifier, triggers  # noqa: F401  (register the acled_event_classifier and acled_triggers factories)
 from .actors import ActorDictionary
-from .config import SPACY_MODEL
+from .config import DEFAULT_EXTRACTION_MODE, EVENT_CLASSIFIER_DIR, SPACY_MODEL
 from .geo import Gazetteer
 from .records import Article
 
@@ -35,19 +35,22 @@ def line_breaks(doc: Doc) -> Doc:
 
 
 @cache
-def build_pipeline() -> Language:
-    """Load the English model once per process and add the rule components."""
+def build_pipeline(mode: str = DEFAULT_EXTRACTION_MODE) -> Language:
+    """Load the English model once per process and mode, and add the components the mode needs."""
     nlp = spacy.load(SPACY_MODEL)
     nlp.add_pipe("line_breaks", first=True)
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"})
     ruler.add_patterns(ActorDictionary.load().ruler_patterns() + Gazetteer.load().ruler_patterns())
-    nlp.add_pipe("acled_triggers", last=True)
+    if mode in ("rules", "combined"):
+        nlp.add_pipe("acled_triggers", last=True)
+    if mode in ("model", "combined"):
+        nlp.add_pipe("acled_event_classifier", last=True, config={"model_path": str(EVENT_CLASSIFIER_DIR)})
     return nlp
 
 
-def parse_articles(articles: Iterable[Article], nlp: Language | None = None) -> Iterator[tuple[Article, Doc]]:
+def parse_articles(articles: Iterable[Article], mode: str = DEFAULT_EXTRACTION_MODE) -> Iterator[tuple[Article, Doc]]:
     """Stream (article, parsed doc) pairs; spaCy batches internally, nothing is held for the whole corpus."""
-    nlp = nlp or build_pipeline()
+    nlp = build_pipeline(mode)
     pairs = ((article.text, article) for article in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=NLP_BATCH_SIZE):
         yield article, doc

@@ -9,6 +9,8 @@ with the reason, never a silent loss.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
@@ -20,8 +22,14 @@ from .fatalities import count_fatalities
 from .geo import Gazetteer, infer_country
 from .records import Actor, Article, EventCandidate, Mention, Place, Quarantined, ResolvedDate
 from .schema import TAXONOMY
+from .spans import entities_in
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+NAME_LABELS = frozenset({"PERSON", "ORG", "NORP"})
+NOT_PLACE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY", "PERCENT", "ACTOR"})
+QUALIFIER = re.compile(r"\s*\(.*$")  # a parenthesised admin unit, closed or cut off by the NER span
+UNIT_SUFFIX = re.compile(r"\s+(district|province|region|township|village|county|state|governorate|municipality|"
+                         r"city|town|upazila|tehsil|prefecture|department)$", re.IGNORECASE)
 LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "into", "on", "inside", "across", "throughout", "from", "to", "of",
                                    "near", "outside", "around"})
 NEARBY_WORDS = frozenset({"near", "outside", "outskirts", "around", "north", "south", "east", "west", "northeast",
@@ -48,9 +56,15 @@ class DocumentContext:
 
 
 def document_context(doc: Doc, gazetteer: Gazetteer) -> DocumentContext:
-    mentions = [ent.text for ent in doc.ents if ent.label_ in ("GPE", "NORP", "LOC", "FAC")]
-    iso2 = infer_country(gazetteer, mentions) or ""
-    return DocumentContext(iso2, gazetteer.resolve_country(iso2) if iso2 else None)
+    """The article's country: from its country names, demonyms and unambiguous towns; failing those, the
+    country where most of its place names resolve (a weaker guess for texts that name only villages)."""
+    mentions = [ent.text for ent in doc.ents if ent.label_ == "NORP"] + [m.text for m in place_mentions(doc[:])]
+    iso2 = infer_country(gazetteer, mentions)
+    if iso2 is None:
+        # most_common keeps first-mentioned order among equal counts
+        votes = Counter(place.iso2 for text in mentions if (place := lookup_place(gazetteer, text, None)))
+        iso2 = votes.most_common(1)[0][0] if votes else None
+    return DocumentContext(iso2 or "", gazetteer.resolve_country(iso2) if iso2 else None)
 
 
 def resolve_detection(detection: Detection, article: Article, context: DocumentContext, gazetteer: Gazetteer,
@@ -114,21 +128,27 @@ def resolve_place(sent: Span, trigger: Token, context: DocumentContext, gazettee
     """The most specific place of the event: this sentence, else a sentence that continues it, else the country."""
     clause = _clause_tokens(trigger)
     side_clauses = {t.i for c in governing_verb(trigger).children if _is_own_clause(c) for t in c.subtree}
-    in_clause = [e for e in sent.ents if e.root.i in clause]
+    mentions = place_mentions(sent)
+    in_clause = [e for e in mentions if e.root.i in clause]
     # the clause that reports it: "the mayor of Bani Walid said that forces entered the city's airport"
-    reporting = [e for e in sent.ents if e.root.i not in clause and e.root.i not in side_clauses]
+    reporting = [e for e in mentions if e.root.i not in clause and e.root.i not in side_clauses]
     for ents in (in_clause, reporting):
         place = _best_place_in(ents, trigger, context, gazetteer)
         if place is not None:
             return place
     for other in _continuing_sentences(sent):
-        place = _best_place_in(list(other.ents), None, context, gazetteer)
+        place = _best_place_in(place_mentions(other), None, context, gazetteer)
         if place is not None:
             return place
     # a place named only in a side clause ("while forces patrolled near Sirte"): the area, not the place
-    elsewhere = _best_place_in([e for e in sent.ents if e.root.i in side_clauses], None, context, gazetteer)
+    elsewhere = _best_place_in([e for e in mentions if e.root.i in side_clauses], None, context, gazetteer)
     if elsewhere is not None:
         return _with_precision(elsewhere, max(elsewhere.geo_precision, 2))
+    # the clause names a place abroad, though the article's country is another ("a rally in Bratislava" in a
+    # text mentioning "the South Korean factory"): the place wins over the country guess
+    abroad = _best_place_in(in_clause + reporting, trigger, replace(context, country_iso2=""), gazetteer)
+    if abroad is not None and not is_country_level(abroad):
+        return abroad
     return context.country_place
 
 
@@ -141,7 +161,7 @@ def _continuing_sentences(sent: Span) -> list[Span]:
     if following is not None and following[0].lower_ in ANAPHORIC_OPENERS:
         found.append(following)
     previous = doc[sent.start - 1].sent if sent.start > 0 else None
-    if previous is not None and "\n" not in doc.text[previous.end_char:sent.start_char]:
+    if previous is not None and "\n" not in doc[sent.start - 1].whitespace_:
         found.append(previous)
     return found
 
@@ -154,15 +174,41 @@ def _is_locative(ent: Span) -> bool:
     return root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPOSITIONS
 
 
+def place_mentions(span: Span) -> list[Span]:
+    """Spans that may name a place: NER's places, and proper names in a locative phrase whatever NER took them
+    for ("the mayor of Bani Walid" PERSON, "marched in Malaga (Andalucia" ORG, "Manaus" unlabelled)."""
+    found = [e for e in entities_in(span) if e.label_ in PLACE_LABELS or (e.label_ in NAME_LABELS and _is_locative(e))]
+    covered = {i for e in found for i in range(e.start, e.end)}
+    doc = span.doc
+    for token in span:
+        if token.pos_ != "PROPN" or token.i in covered or token.ent_type_ in NOT_PLACE_LABELS:
+            continue
+        in_place_phrase = token.dep_ == "pobj" and token.head.lower_ in LOCATIVE_PREPOSITIONS
+        names_a_unit = token.dep_ == "compound" and token.head.lemma_.lower() in PLACE_NOUNS  # "Kale township"
+        if in_place_phrase or names_a_unit:
+            start = min([token.i] + [c.i for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"])
+            found.append(doc[start:token.i + 1])
+            covered.update(range(start, token.i + 1))
+    return found
+
+
+def lookup_place(gazetteer: Gazetteer, text: str, country_iso2: str | None) -> Place | None:
+    """The gazetteer's place for a mention, also trying it without qualifiers ('Manaus - South Zone' -> 'Manaus',
+    'Malaga (Andalucia' -> 'Malaga', 'Kathua district' -> 'Kathua')."""
+    unqualified = QUALIFIER.sub("", text).strip()
+    variants = (text, unqualified, text.split(" - ")[0].strip(), UNIT_SUFFIX.sub("", unqualified))
+    for variant in dict.fromkeys(variants):
+        if variant and (place := gazetteer.resolve(variant, country_iso2)) is not None:
+            return place
+    return None
+
+
 def _best_place_in(ents: list[Span], trigger: Token | None, context: DocumentContext,
                    gazetteer: Gazetteer) -> Place | None:
     scored = []
     for ent in ents:
         locative = _is_locative(ent)
-        # NER often takes a town for a person ("the mayor of Bani Walid"): in a locative phrase, try it
-        if ent.label_ not in PLACE_LABELS and not (locative and ent.label_ in ("PERSON", "ORG", "NORP")):
-            continue
-        place = gazetteer.resolve(ent.text, context.country_iso2 or None)
+        place = lookup_place(gazetteer, ent.text, context.country_iso2 or None)
         if place is None or (context.country_iso2 and place.iso2 != context.country_iso2):
             continue
         score = -5 if is_country_level(place) else 0  # a country name only says where, not the place
@@ -186,7 +232,9 @@ def _best_place_in(ents: list[Span], trigger: Token | None, context: DocumentCon
 
 PLACE_NOUNS = frozenset({"area", "district", "city", "town", "village", "region", "province", "suburb", "suburbs",
                          "outskirts", "neighbourhood", "neighborhood", "camp", "airport", "base", "county", "state",
-                         "municipality", "border", "borders", "road", "highway", "port", "market", "centre", "center"})
+                         "municipality", "border", "borders", "road", "highway", "port", "market", "centre", "center",
+                         "township", "upazila", "tehsil", "governorate", "prefecture", "commune", "ward", "locality",
+                         "zone", "department", "subcounty", "sub-county", "division", "estate", "settlement"})
 
 
 def _names_an_actor(ent: Span) -> bool:

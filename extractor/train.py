@@ -386,7 +386,7 @@ def render_model_card(metrics: dict, config: Path) -> str:
     return f"""# ACLED event classifier ({MODEL_NAME} {MODEL_VERSION})
 
 Classifies an English sentence (or short passage) into one of ACLED's 25 sub-event types, or `NOT_EVENT`.
-The event type follows from the sub-event type via `extractor/data/acled_taxonomy.json`.
+The event type follows from the sub-event type via the data contract's taxonomy (`schema/taxonomy.json`).
 
 ## Data and credit
 

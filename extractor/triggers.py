@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from spacy.language import Language
@@ -42,6 +43,7 @@ class TriggerRule:
     exclude_lemmas: frozenset[str]
 
 
+@cache
 def load_lexicon(path: Path = TRIGGER_LEXICON) -> dict:
     with path.open(encoding="utf-8") as handle:
         return json.load(handle)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import spacy
 
+from extractor.schema import TAXONOMY
 from extractor.classifier import (
     DEFAULT_MODEL_DIR,
     NOT_EVENT,
@@ -21,7 +22,6 @@ from extractor.classifier import (
     clean_event_text,
     event_type_of,
     load_event_classifier,
-    load_taxonomy,
     predict_sub_event,
 )
 from extractor.config import DATA_DIR, REPO_DIR, SPACY_MODEL
@@ -41,7 +41,7 @@ def nlp():
 
 
 def test_taxonomy_has_the_25_acled_sub_event_types():
-    taxonomy = load_taxonomy()
+    taxonomy = {sub: {'event_type': et, 'disorder_type': dt} for sub, (et, dt) in TAXONOMY.sub_event_types.items()}
     assert len(taxonomy) == 25
     assert taxonomy["Chemical weapon"]["event_type"] == "Explosions/Remote violence"
     assert taxonomy["Excessive force against protesters"]["disorder_type"] == "Political violence; Demonstrations"
@@ -160,4 +160,4 @@ def test_seed_non_event_sentences_come_from_the_bundled_corpus():
 def test_news_event_sentences_use_taxonomy_labels():
     lines = Path(DATA_DIR / "news_event_sentences.tsv").read_text(encoding="utf-8").splitlines()
     labels = {line.split("\t", 1)[0] for line in lines if line.strip() and not line.startswith("#")}
-    assert labels == set(load_taxonomy())
+    assert labels == set(TAXONOMY.sub_event_types)
