@@ -1,7 +1,11 @@
 """Command line: `extractor run | train | evaluate` (also `python -m extractor`).
 
-Exit codes, for cron and systemd: 0 success; 3 completed, but some input documents or event rows were
-quarantined (see output/quarantine.csv); 1 failed (nothing new was published); 2 bad command line.
+Exit codes, for cron and systemd (README: "Scheduled regeneration"):
+  0  success: the new release is published
+  1  failed: nothing new was published; the previous release is intact
+  2  bad command line
+  3  published, but some input documents or event rows were quarantined (see output/quarantine.csv)
+  4  not run: another run holds the output's lock (it exits at once rather than wait)
 """
 
 from __future__ import annotations
@@ -17,15 +21,23 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_QUARANTINED = 3
+EXIT_LOCKED = 4
 
 
 def _run(args: argparse.Namespace) -> int:
     from .pipeline import run
+    from .publish import RunLocked
 
-    result = run(args.input, args.output)
+    try:
+        result = run(args.input, args.output, args.cache)
+    except RunLocked as err:
+        print(f"extractor run: {err}", file=sys.stderr)
+        return EXIT_LOCKED
     report = result.report
-    print(f"{report['events']} events, {report['mentions']} mentions from {report['docs_processed']} of "
-          f"{report['docs_seen']} documents in {report['duration_seconds']}s -> {args.output}")
+    print(f"{report['events']} events ({report['events_added']} added, {report['events_updated']} updated, "
+          f"{report['events_deleted']} deleted), {report['mentions']} mentions; {report['docs_processed']} of "
+          f"{report['docs_seen']} documents extracted, {report['docs_cached']} from cache, in "
+          f"{report['duration_seconds']}s -> {args.output}")
     if report["docs_quarantined"] or report["events_quarantined"]:
         print(f"{report['docs_quarantined']} documents and {report['events_quarantined']} event rows quarantined: "
               f"see {Path(args.output) / 'quarantine.csv'}")
@@ -41,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--input", type=Path, default=DEFAULT_INPUT,
                      help="a JSONL file or a directory of *.jsonl files (default: the bundled corpus)")
     run.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="output directory (default: output/)")
+    run.add_argument("--cache", type=Path, help="results cache file (default: <output>/../.cache/<output "
+                     "name>/results.sqlite); delete it to extract everything again")
     run.set_defaults(handler=_run)
     return parser
 

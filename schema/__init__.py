@@ -4,8 +4,8 @@ One source of truth: the pandera models here give validation, the column order a
 CSV files, and the column table of DATASHEET.md. `taxonomy.json` beside this file is ACLED's event taxonomy.
 """
 
-from .events import EVENT_COLUMNS, EventSchema, MentionSchema, QuarantineSchema, column_docs
+from .events import EVENT_COLUMNS, DeletedSchema, EventSchema, MentionSchema, QuarantineSchema, column_docs
 from .taxonomy import TAXONOMY, Taxonomy
 
-__all__ = ["EVENT_COLUMNS", "EventSchema", "MentionSchema", "QuarantineSchema", "TAXONOMY", "Taxonomy",
-           "column_docs"]
+__all__ = ["EVENT_COLUMNS", "DeletedSchema", "EventSchema", "MentionSchema", "QuarantineSchema", "TAXONOMY",
+           "Taxonomy", "column_docs"]

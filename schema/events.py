@@ -138,6 +138,18 @@ class QuarantineSchema(pa.DataFrameModel):
         ordered = True
 
 
+class DeletedSchema(pa.DataFrameModel):
+    """One row per event id withdrawn from the dataset, kept across releases so local copies can drop it."""
+
+    event_id_cnty: str = _text("Id of an event no longer published (its source was removed or it was re-coded "
+                               "under another key).", str_matches=r"^[A-Z]{3}[0-9]+$", unique=True)
+    deleted_timestamp: pl.Int64 = _text("Unix time (seconds) of the release that withdrew it.", ge=0)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
 def column_docs(model: type[pa.DataFrameModel]) -> list[tuple[str, str, str]]:
     """(column, type, description) for documentation, in published order."""
     schema = model.to_schema()
