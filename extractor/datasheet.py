@@ -8,10 +8,24 @@ from __future__ import annotations
 
 import polars as pl
 
-from .config import DATA_DIR
+import json
+
+from .config import DATA_DIR, EVALUATION_REPORT
 from .schema import EventSchema, column_docs
 
 TEMPLATE = DATA_DIR / "datasheet_template.md"
+ACCURACY_ROWS = [
+    ("share of notes yielding an event", "share_with_event"),
+    ("event_type accuracy, all notes (a miss is wrong)", "event_type_accuracy"),
+    ("event_type accuracy, notes with an event", "event_type_accuracy_when_found"),
+    ("sub_event_type weighted F1", "sub_event_type_weighted_f1"),
+    ("event_date exact", "event_date_exact"),
+    ("location within 25 km", "location_within_25km"),
+    ("admin1 match", "admin1_match"),
+    ("fatalities exact", "fatalities_exact"),
+    ("inter-code pair match", "inter_pair_match"),
+    ("actor1 name match", "actor1_match"),
+]
 
 
 def _markdown_table(header: list[str], rows: list[list[object]]) -> str:
@@ -25,6 +39,16 @@ def _counts(frame: pl.DataFrame, columns: list[str]) -> str:
         return "(none)"
     counted = frame.group_by(columns).len().sort(["len"] + columns, descending=[True] + [False] * len(columns))
     return _markdown_table(columns + ["rows"], [list(r) for r in counted.iter_rows()])
+
+
+def accuracy_table() -> str:
+    """The committed held-out evaluation (extractor evaluate --holdout-only), one column per extractor mode."""
+    if not EVALUATION_REPORT.exists():
+        return "(no evaluation report in this release)"
+    reports = json.loads(EVALUATION_REPORT.read_text(encoding="utf-8"))
+    header = ["metric"] + [r["mode"] for r in reports]
+    rows = [[label] + [r[key] for r in reports] for label, key in ACCURACY_ROWS]
+    return f"{reports[0]['notes']} held-out notes.\n\n" + _markdown_table(header, rows)
 
 
 def composition_figures(events: pl.DataFrame, mentions: pl.DataFrame, quarantine: pl.DataFrame,
@@ -50,6 +74,7 @@ def composition_figures(events: pl.DataFrame, mentions: pl.DataFrame, quarantine
         "columns": _markdown_table(["column", "type", "meaning"],
                                    [[f"`{n}`", t, d] for n, t, d in column_docs(EventSchema)]),
         "versions": _markdown_table(["component", "version"], sorted(report["versions"].items())),
+        "accuracy": accuracy_table(),
     }
 
 
