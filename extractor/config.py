@@ -43,6 +43,7 @@ MODEL_MIN_CONFIDENCE = 0.85  # the model reports an event on its own only at lea
 MODEL_ONLY_EXCLUDED = ("Other",)
 MODEL_VETO_CONFIDENCE = 0.9  # the model overrules a rule match when at least this sure it is not an event
 MODEL_OVERRIDE_CONFIDENCE = 0.7  # ... and relabels a rule match when at least this sure of another type
+RULE_VETO_PROOF_CONFIDENCE = 0.9  # rules this precise are never vetoed (the model saw few of their kind)
 
 
 def run_state_dir(output_dir: Path) -> Path:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span, Token
 
 from .classifier import NOT_EVENT, predict_sub_event
-from .config import DEFAULT_EXTRACTION_MODE, MODEL_MIN_CONFIDENCE, MODEL_ONLY_EXCLUDED, MODEL_OVERRIDE_CONFIDENCE, MODEL_VETO_CONFIDENCE
+from .config import (DEFAULT_EXTRACTION_MODE, MODEL_MIN_CONFIDENCE, MODEL_ONLY_EXCLUDED, MODEL_OVERRIDE_CONFIDENCE,
+                     MODEL_VETO_CONFIDENCE, RULE_VETO_PROOF_CONFIDENCE)
 from .fatalities import is_aggregate_total
 from .triggers import TriggerMatch, load_lexicon
 
@@ -57,14 +58,15 @@ def detect_events(doc: Doc, mode: str = DEFAULT_EXTRACTION_MODE) -> list[Detecti
       its nouns, "clashed ... in heavy fighting", report one);
     - model: sentences the classifier gives an ACLED sub-event type with at least MODEL_MIN_CONFIDENCE;
     - combined: the rules find events where they fire, unless the model is at least MODEL_VETO_CONFIDENCE sure
-      the sentence is not an event (natural disasters, crime, diplomacy); where the model is at least
-      MODEL_OVERRIDE_CONFIDENCE sure of another sub-event type, its label wins; the model alone decides in
-      sentences where no rule fired.
+      the sentence is not an event (natural disasters, crime, diplomacy) and the rule is not one of the most
+      precise (RULE_VETO_PROOF_CONFIDENCE: "prisoner exchange", "airstrike", "suicide bomber"); where the
+      model is at least MODEL_OVERRIDE_CONFIDENCE sure of another sub-event type, its label wins; the model
+      alone decides in sentences where no rule fired.
     """
     rule_found = _rule_detections(doc) if mode in ("rules", "combined") else []
     if mode == "rules":
         return rule_found
-    kept = [_arbitrated(d) for d in rule_found if not _vetoed(d.sent)]
+    kept = [_arbitrated(d) for d in rule_found if d.confidence >= RULE_VETO_PROOF_CONFIDENCE or not _vetoed(d.sent)]
     covered = {d.sent.start for d in rule_found}
     model_found = [d for d in _model_detections(doc) if d.sent.start not in covered]
     return sorted(kept + model_found, key=lambda d: (d.sent.start, d.trigger.token_i))

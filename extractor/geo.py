@@ -521,10 +521,26 @@ class Gazetteer:
     # --- helpers --------------------------------------------------------------------------------------------
 
     def _best_town(self, indexes: list[int], key: str) -> Place | None:
-        """A town whose own name it is beats one known by it as an alternate; then capitals; then population."""
-        best = max(indexes, key=lambda i: (self._primary_keys[i] == key, self._towns[i].geonameid in self._capitals,
-                                           self._towns[i].population))
+        """Capitals first; then population, where a town known by the name only as an alternate counts a tenth:
+        a town's own name beats an alternate unless the alternate names a far bigger place ('Athens' is
+        Athína, Greece, not Athens, Georgia)."""
+        best = max(indexes, key=lambda i: (self._towns[i].geonameid in self._capitals,
+                                           self._towns[i].population * (1 if self._primary_keys[i] == key else 0.1)))
         return self._town_place(self._towns[best])
+
+    def resolve_within(self, name: str, unit: str, country_hint: str | None = None) -> Place | None:
+        """The town of this name inside an admin1 unit or country named beside it: 'Lafayette (Indiana)',
+        'Ibague, Tolima'. None when no such town is in that unit."""
+        key, unit_key = name_key(name), name_key(unit)
+        if not key or not unit_key:
+            return None
+        hint = country_hint.upper() if country_hint else None
+        unit_country = self._country_keys.get(unit_key)
+        towns = [i for i in self._town_keys.get(key, ()) if hint in (None, self._towns[i].iso2) and (
+            self._towns[i].iso2 == unit_country or unit_key in (
+                name_key(self._towns[i].admin1), name_key(self._acled_admin1(self._towns[i].iso2,
+                                                                             self._towns[i].admin1))))]
+        return self._best_town(towns, key) if towns else None
 
     def _namesake_sizes(self, key: str) -> dict[str, float]:
         """Country -> size of its biggest significant place under this key (supplement places count as large)."""

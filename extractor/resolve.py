@@ -192,10 +192,13 @@ def place_mentions(span: Span) -> list[Span]:
     return found
 
 
-def lookup_place(gazetteer: Gazetteer, text: str, country_iso2: str | None) -> Place | None:
+def lookup_place(gazetteer: Gazetteer, text: str, country_iso2: str | None, unit: str = "") -> Place | None:
     """The gazetteer's place for a mention, also trying it without qualifiers ('Manaus - South Zone' -> 'Manaus',
-    'Malaga (Andalucia' -> 'Malaga', 'Kathua district' -> 'Kathua')."""
+    'Malaga (Andalucia' -> 'Malaga', 'Kathua district' -> 'Kathua'); a unit named beside it ('Lafayette
+    (Indiana)') picks among namesakes."""
     unqualified = QUALIFIER.sub("", text).strip()
+    if unit and (within := gazetteer.resolve_within(unqualified, unit, country_iso2)) is not None:
+        return within
     variants = (text, unqualified, text.split(" - ")[0].strip(), UNIT_SUFFIX.sub("", unqualified))
     for variant in dict.fromkeys(variants):
         if variant and (place := gazetteer.resolve(variant, country_iso2)) is not None:
@@ -203,12 +206,28 @@ def lookup_place(gazetteer: Gazetteer, text: str, country_iso2: str | None) -> P
     return None
 
 
+def _unit_beside(ent: Span) -> str:
+    """The admin unit or country written right after a place: 'Lafayette (Indiana)', 'Ibague, Tolima'."""
+    inside = QUALIFIER.search(ent.text)
+    if inside:
+        return inside.group(0).strip(" (),").split(",")[0].strip()
+    doc = ent.doc
+    if ent.end + 1 < len(doc) and doc[ent.end].text in ("(", ","):
+        words = []
+        for token in doc[ent.end + 1:ent.end + 5]:
+            if token.pos_ != "PROPN":
+                break
+            words.append(token.text)
+        return " ".join(words)
+    return ""
+
+
 def _best_place_in(ents: list[Span], trigger: Token | None, context: DocumentContext,
                    gazetteer: Gazetteer) -> Place | None:
     scored = []
     for ent in ents:
         locative = _is_locative(ent)
-        place = lookup_place(gazetteer, ent.text, context.country_iso2 or None)
+        place = lookup_place(gazetteer, ent.text, context.country_iso2 or None, _unit_beside(ent))
         if place is None or (context.country_iso2 and place.iso2 != context.country_iso2):
             continue
         score = -5 if is_country_level(place) else 0  # a country name only says where, not the place
