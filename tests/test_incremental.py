@@ -81,6 +81,15 @@ def ids_from(release: dict[str, pl.DataFrame], doc_id: str, only: bool) -> set[s
             if doc_id in row["doc_id"] and (not only or row["doc_id"] == [doc_id])}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def fixed_extractor():
+    """The extractor's fingerprint as it is now: files edited while the tests run must not empty the cache."""
+    fingerprint = extractor_fingerprint()
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(pipeline, "extractor_fingerprint", lambda: fingerprint)
+        yield
+
+
 @pytest.fixture(scope="module")
 def base_site(tmp_path_factory) -> Site:
     site = Site(tmp_path_factory.mktemp("base"))
@@ -200,7 +209,7 @@ def test_ids_do_not_depend_on_input_order_or_file(site, tmp_path):
 
 def test_cached_results_are_json_and_round_trip(site):
     articles = [r for r in read_articles(site.corpus) if isinstance(r, Article)]
-    with ResultCache(site.state() / CACHE_FILE, extractor_fingerprint()) as results:
+    with ResultCache(site.state() / CACHE_FILE, pipeline.extractor_fingerprint()) as results:
         cached = [results.get(a) for a in articles]
     assert all(r is not None for r in cached)
     fresh = list(pipeline.extract_documents(articles))
