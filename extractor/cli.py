@@ -15,7 +15,8 @@ import logging
 import sys
 from pathlib import Path
 
-from .config import DEFAULT_INPUT, DEFAULT_OUTPUT
+from .config import DEFAULT_INPUT, DEFAULT_OUTPUT, EXTRACTION_MODES
+from .train import add_train_arguments, train_from_args
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -45,6 +46,12 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import main as evaluate_main
+
+    return evaluate_main(args.gold, args.out, args.mode, args.limit, args.holdout_only)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="extractor", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -56,6 +63,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--cache", type=Path, help="results cache file (default: <output>/../.cache/<output "
                      "name>/results.sqlite); delete it to extract everything again")
     run.set_defaults(handler=_run)
+    train = commands.add_parser("train", help="train the event classifier from an ACLED export with notes")
+    add_train_arguments(train)
+    train.set_defaults(handler=train_from_args)
+    evaluate = commands.add_parser("evaluate", help="measure the pipeline against ACLED-coded gold rows")
+    evaluate.add_argument("--gold", type=Path, required=True, help="ACLED CSV: each row's notes is an article "
+                          "published on its event_date")
+    evaluate.add_argument("--out", type=Path, help="write the report as JSON here")
+    evaluate.add_argument("--mode", action="append", choices=EXTRACTION_MODES,
+                          help="rules, model or combined (repeat to compare; default: combined)")
+    evaluate.add_argument("--limit", type=int, help="evaluate only the first N usable rows")
+    evaluate.add_argument("--holdout-only", action="store_true",
+                          help="only rows in the default model's held-out split (see the model card)")
+    evaluate.set_defaults(handler=_evaluate)
     return parser
 
 
@@ -63,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
     args = build_parser().parse_args(argv)
+    if args.command == "evaluate" and not args.mode:
+        args.mode = ["combined"]
     try:
         return args.handler(args)
     except KeyboardInterrupt:

@@ -477,9 +477,8 @@ Per class on the ACLED holdout (support = held-out rows; ACLED rows = training-p
 """
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`extractor train --data ACLED.csv --out DIR [--seed N] [--holdout-from DATE | --holdout-countries A,B]`."""
-    parser = argparse.ArgumentParser(prog="extractor train", description=__doc__.splitlines()[0])
+def add_train_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `extractor train` (shared by the project CLI and `python -m extractor.train`)."""
     parser.add_argument("--data", type=Path, required=True, help="ACLED export CSV with notes and sub_event_type")
     parser.add_argument("--out", type=Path, required=True, help="model directory to write")
     parser.add_argument("--seed", type=int, default=0)
@@ -488,7 +487,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--holdout-countries", default="",
                         help="comma-separated countries to hold out (alone: a country split)")
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="spaCy training config")
-    args = parser.parse_args(argv)
+
+
+def train_from_args(args: argparse.Namespace) -> int:
     countries = frozenset(c.strip() for c in args.holdout_countries.split(",") if c.strip())
     holdout = (
         DEFAULT_HOLDOUT if args.holdout_from is None and not countries
@@ -500,5 +501,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+def main(argv: list[str] | None = None) -> int:
+    """`extractor train --data ACLED.csv --out DIR [--seed N] [--holdout-from DATE | --holdout-countries A,B]`."""
+    parser = argparse.ArgumentParser(prog="extractor train", description=__doc__.splitlines()[0])
+    add_train_arguments(parser)
+    return train_from_args(parser.parse_args(argv))
