@@ -21,7 +21,10 @@ from .config import DEFAULT_EXTRACTION_MODE, EVENT_CLASSIFIER_DIR, SPACY_MODEL
 from .geo import Gazetteer
 from .records import Article
 
+# Articles parsed together: at most this many, and this many characters, as the models' working memory grows
+# with the text read at once (about 2 GB for 500,000 characters); a longer article goes through alone.
 NLP_BATCH_SIZE = 16
+NLP_BATCH_CHARS = 100_000
 
 
 @Language.component("line_breaks")
@@ -49,8 +52,22 @@ def build_pipeline(mode: str = DEFAULT_EXTRACTION_MODE) -> Language:
 
 
 def parse_articles(articles: Iterable[Article], mode: str = DEFAULT_EXTRACTION_MODE) -> Iterator[tuple[Article, Doc]]:
-    """Stream (article, parsed doc) pairs; spaCy batches internally, nothing is held for the whole corpus."""
+    """Stream (article, parsed doc) pairs, parsed in batches; nothing is held for the whole corpus."""
     nlp = build_pipeline(mode)
-    pairs = ((article.text, article) for article in articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=NLP_BATCH_SIZE):
-        yield article, doc
+    for batch in batches(articles, NLP_BATCH_SIZE, NLP_BATCH_CHARS):
+        for doc, article in nlp.pipe(((a.text, a) for a in batch), as_tuples=True, batch_size=len(batch)):
+            yield article, doc
+
+
+def batches(articles: Iterable[Article], max_articles: int, max_chars: int) -> Iterator[list[Article]]:
+    """Consecutive articles grouped up to `max_articles` and `max_chars` (a longer article makes its own batch)."""
+    batch: list[Article] = []
+    size = 0
+    for article in articles:
+        if batch and (len(batch) == max_articles or size + len(article.text) > max_chars):
+            yield batch
+            batch, size = [], 0
+        batch.append(article)
+        size += len(article.text)
+    if batch:
+        yield batch

@@ -112,9 +112,11 @@ class MentionSchema(pa.DataFrameModel):
 
     event_id_cnty: str = _text("The event this evidence supports.", str_matches=r"^[A-Z]{3}[0-9]+$")
     doc_id: str = _text("Input document id, as given.", str_length={"min_value": 1})
-    sentence: str = _text("The sentence the event was read from.")
-    start_char: pl.Int64 = _text("Start offset of the sentence in the document text.", ge=0)
-    end_char: pl.Int64 = _text("End offset of the sentence in the document text.", ge=0)
+    sentence: str = _text("The sentence the event was read from, as cleaned at ingest (markup and control "
+                          "characters blanked).")
+    start_char: pl.Int64 = _text("Start offset of the sentence in the document's `text` as given (in code points: "
+                                 "cleaning keeps offsets).", ge=0)
+    end_char: pl.Int64 = _text("End offset (exclusive) of the sentence in the document's `text` as given.", ge=0)
     extractor: str = _text("Rule or model that found the event.", str_length={"min_value": 1})
     confidence: pl.Float64 = _text("Extractor confidence, 0-1.", ge=0, le=1)
 
