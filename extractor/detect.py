@@ -115,7 +115,8 @@ def _model_detections(doc: Doc) -> list[Detection]:
         anchor = sent.root
         if anchor.tag_ not in PAST_TAGS or not is_factual_report(anchor) or is_aggregate_total(sent.text):
             continue  # news reports events in the past tense; "our battle continues" is not one
-        if anchor.lemma_.lower() in NON_FACTUAL_GOVERNORS or {t.lemma_.lower() for t in sent} & MODEL_ONLY_EXCLUDED_LEMMAS:
+        lemmas = {t.lemma_.lower() for t in sent}
+        if anchor.lemma_.lower() in NON_FACTUAL_GOVERNORS or lemmas & MODEL_ONLY_EXCLUDED_LEMMAS:
             continue  # "the speaker called on members to join ...": a call, not an event
         match = TriggerMatch(MODEL_EXTRACTOR, label, anchor.i, anchor.i, anchor.i + 1, probability,
                              contested=label in CONTESTED_TERRITORY)

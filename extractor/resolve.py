@@ -20,7 +20,7 @@ from .dates import is_background, resolve_event_date
 from .detect import Detection, governing_verb
 from .fatalities import count_fatalities
 from .geo import Gazetteer, infer_country
-from .records import Actor, Article, EventCandidate, Mention, Place, Quarantined, ResolvedDate
+from .records import Actor, Article, EventCandidate, Mention, Place, Quarantined
 from .schema import TAXONOMY
 from .spans import entities_in
 
@@ -88,7 +88,7 @@ def resolve_detection(detection: Detection, article: Article, context: DocumentC
             # the side that lost the place: "as forces loyal to Haftar withdrew", "Haftar lost ... after"
             actor2 = next((m.actor for m in mentions if not _is_generic(m.actor) and m.actor.name != actor1.name
                            and m.actor.inter in ARMED_INTERS), None)
-    actor1, actor2, sub_event_type = complete_actors(sub_event_type, actor1, actor2, place, dictionary, event_date)
+    actor1, actor2, sub_event_type = complete_actors(sub_event_type, actor1, actor2, place)
     if actor1 is None:
         return _reject(article, detection, f"no actor found for the {sub_event_type} event")
     actor1 = Actor(actor1.name, actor1.inter, associates1)
@@ -422,8 +422,7 @@ def territory_sub_event(sent: Span, contested: bool, actor1: Actor | None) -> st
     return "Non-state actor overtakes territory"
 
 
-def complete_actors(sub_event_type: str, actor1: Actor | None, actor2: Actor | None, place: Place,
-                    dictionary: ActorDictionary, event_date: ResolvedDate
+def complete_actors(sub_event_type: str, actor1: Actor | None, actor2: Actor | None, place: Place
                     ) -> tuple[Actor | None, Actor | None, str]:
     """ACLED's defaults for missing sides and the sub-types that depend on who the sides are."""
     country = place.country
@@ -432,7 +431,8 @@ def complete_actors(sub_event_type: str, actor1: Actor | None, actor2: Actor | N
     event_type = TAXONOMY.event_type(sub_event_type)
     if event_type == "Protests":
         protesters = Actor(f"Protesters ({country})", 6)
-        other = actor2 if actor2 is not None and actor2.inter == 1 else (actor1 if actor1 and actor1.inter == 1 else None)
+        state_side = [a for a in (actor2, actor1) if a is not None and a.inter == 1]
+        other = state_side[0] if state_side else None
         return protesters, other if sub_event_type != "Peaceful protest" else None, sub_event_type
     if event_type == "Riots":
         rioters = Actor(f"Rioters ({country})", 5)
