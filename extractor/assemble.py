@@ -42,13 +42,21 @@ NEARBY_KM = 50.0
 
 @dataclass
 class AssembledEvent:
-    candidates: list[EventCandidate] = field(default_factory=list)
+    """The candidates reporting one event. `lead` speaks for it: the best-dated, then the most confident, then the
+    first; it is kept as candidates are added, as merging asks for it once per event and candidate."""
 
-    @property
-    def lead(self) -> EventCandidate:
-        """The candidate that speaks for the event: the best-dated, then the most confident, then the first."""
-        return min(self.candidates, key=lambda c: (c.event_date.time_precision, c.event_date.expression == "",
-                                                   -c.mention.confidence, c.mention.doc_id, c.mention.start_char))
+    candidates: list[EventCandidate] = field(default_factory=list)
+    lead: EventCandidate | None = None
+
+    def add(self, candidate: EventCandidate) -> None:
+        self.candidates.append(candidate)
+        if self.lead is None or _lead_order(candidate) < _lead_order(self.lead):
+            self.lead = candidate
+
+
+def _lead_order(c: EventCandidate) -> tuple:
+    return (c.event_date.time_precision, c.event_date.expression == "", -c.mention.confidence, c.mention.doc_id,
+            c.mention.start_char)
 
 
 def kind_of(sub_event_type: str) -> str:
@@ -66,7 +74,7 @@ def assemble_events(candidates: list[EventCandidate]) -> list[AssembledEvent]:
     for candidate in undated:
         host = _dated_host(candidate, events)
         if host is not None:
-            host.candidates.append(candidate)
+            host.add(candidate)
         else:
             _add(events, candidate)
     return sorted(events.values(), key=lambda e: _event_key(e.lead))
@@ -90,13 +98,13 @@ def _add(events: dict[tuple, AssembledEvent], candidate: EventCandidate) -> None
                 # an earlier report without a second actor is the same event: it gains the actor
                 del events[key]
                 events[base + (actor2,)] = event
-                event.candidates.append(candidate)
+                event.add(candidate)
                 return
-        events.setdefault(base + (actor2,), AssembledEvent()).candidates.append(candidate)
+        events.setdefault(base + (actor2,), AssembledEvent()).add(candidate)
         return
     same = [k for k in events if k[:5] == base]
     target = same[0] if len(same) == 1 else base + ("",)
-    events.setdefault(target, AssembledEvent()).candidates.append(candidate)
+    events.setdefault(target, AssembledEvent()).add(candidate)
 
 
 def _dated_host(candidate: EventCandidate, events: dict[tuple, AssembledEvent]) -> AssembledEvent | None:
