@@ -14,7 +14,7 @@ DEFAULT_OUTPUT = REPO_DIR / "output"
 # Input limits (extractor/ingest.py, extractor/language.py). A document beyond them is quarantined with the reason,
 # so that one monstrous or garbled line can neither stop an unattended run nor exhaust its memory.
 MAX_LINE_BYTES = 16 * 1024 * 1024  # a longer line is skipped without being held in memory
-MAX_ARTICLE_CHARS = 500_000  # ~85,000 words, many times the longest news article; ~100 s of NLP and ~2 GB
+MAX_ARTICLE_CHARS = 500_000  # ~85,000 words, many times the longest news article; ~1 min of NLP, ~2 GB
 MAX_ID_CHARS = 256
 MAX_FIELD_CHARS = 2_000  # title, source, url, language
 MAX_JUNK_SHARE = 0.2  # beyond this share of control/invalid characters `text` is binary junk, not prose
