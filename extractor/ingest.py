@@ -42,7 +42,9 @@ JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "a numb
 # left by an earlier lossy decoding are not text; in `text`, tab and line feed are.
 UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
 JUNK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
-BLANKED_ELEMENTS = re.compile(r"<!--.*?-->|<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>",
+# Comments and scripts; unclosed, they run to the end of the text, as a browser reads them (and as only that keeps
+# the search linear on a text of many unclosed "<!--").
+BLANKED_ELEMENTS = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style|noscript|template)\b[^<>]*>.*?(?:</\1\s*>|\Z)",
                               re.IGNORECASE | re.DOTALL)
 # A tag that ends a block of text: it becomes a line break, so headings and paragraphs stay separate sentences.
 BLOCK_TAG = re.compile(r"</?(?:p|div|br|hr|li|ul|ol|h[1-6]|tr|td|th|table|section|article|header|footer|"
@@ -52,13 +54,15 @@ TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|<![A-Za-z][^<>]*>")
 LOOKS_LIKE_HTML = re.compile(r"</[A-Za-z][A-Za-z0-9]*\s*>|<br\s*/?>|<!--", re.IGNORECASE)
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
+# Indentation is matched with [^\S\n]* (blanks within the line), never \s*: from every line start, \s* would run
+# on over all the blank lines that follow, which takes hours on a text of many empty lines.
 FURNITURE_PATTERNS = [
     # Navigation breadcrumbs left at the top of reposted articles ("Home / news / ...").
-    re.compile(r"^\s*Home\s*/.*$", re.IGNORECASE | re.MULTILINE),
+    re.compile(r"^[^\S\n]*Home[^\S\n]*/.*$", re.IGNORECASE | re.MULTILINE),
     # Trailing link lists and comment boxes: everything from the marker to the end is not the article.
-    re.compile(r"^\s*(Popular posts from this blog|Related (posts|articles)|Leave a Reply|Leave a comment"
+    re.compile(r"^[^\S\n]*(Popular posts from this blog|Related (posts|articles)|Leave a Reply|Leave a comment"
                r"|Share this:|You may also like)\b.*\Z", re.IGNORECASE | re.MULTILINE | re.DOTALL),
-    re.compile(r"^\s*(Source link|Read more|Advertisement)\s*$", re.IGNORECASE | re.MULTILINE),
+    re.compile(r"^[^\S\n]*(Source link|Read more|Advertisement)[^\S\n]*$", re.IGNORECASE | re.MULTILINE),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -120,6 +121,20 @@ def test_html_is_stripped_to_text_of_the_same_length():
     start = raw.index("GNA forces")
     assert text[start:start + 17] == "GNA forces retook"
     assert "\n" in text[text.index("Friday."):text.index("Haftar")]  # a paragraph ends a sentence
+
+
+@pytest.mark.parametrize("unit", ["\n", " \n", "<!--", "<script>", "<style x", "<a ", "&#", "Home\n"])
+def test_cleaning_stays_linear_on_adversarial_text(unit):
+    """Patterns that backtrack over what follows each line or tag start took hours on texts like these."""
+    text = "</p>" + unit * (MAX_ARTICLE_CHARS // len(unit) - 4)
+    started = time.monotonic()
+    assert len(clean_text(text)) == len(text)
+    assert time.monotonic() - started < 5
+
+
+def test_unclosed_comments_and_scripts_run_to_the_end_as_in_a_browser():
+    assert strip_markup("<p>Body</p><script>var a = 1; never closed").strip() == "Body"
+    assert strip_markup("</p>Text <!-- a comment left open").strip() == "Text"
 
 
 def test_text_that_is_not_markup_is_left_alone():
