@@ -18,6 +18,7 @@ import csv
 import hashlib
 import json
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -66,18 +67,16 @@ def kind_of(sub_event_type: str) -> str:
 def assemble_events(candidates: list[EventCandidate]) -> list[AssembledEvent]:
     """Merge candidates into events (see module docstring); deterministic for any input order."""
     ordered = sorted(candidates, key=_candidate_order)
-    dated = [c for c in ordered if c.event_date.expression]
-    undated = [c for c in ordered if not c.event_date.expression]
-    events: dict[tuple, AssembledEvent] = {}
-    for candidate in dated:
-        _add(events, candidate)
-    for candidate in undated:
-        host = _dated_host(candidate, events)
+    index = EventIndex()
+    for candidate in (c for c in ordered if c.event_date.expression):
+        index.add(candidate)
+    for candidate in (c for c in ordered if not c.event_date.expression):
+        host = index.dated_host(candidate)
         if host is not None:
             host.add(candidate)
         else:
-            _add(events, candidate)
-    return sorted(events.values(), key=lambda e: _event_key(e.lead))
+            index.add(candidate)
+    return sorted(index.events(), key=lambda e: _event_key(e.lead) + (_actor2_name(e),))
 
 
 def _candidate_order(c: EventCandidate) -> tuple:
@@ -89,45 +88,59 @@ def _event_key(c: EventCandidate) -> tuple:
     return (c.event_date.day.isoformat(), c.place.country, c.place.location, c.actor1.name, kind_of(c.sub_event_type))
 
 
-def _add(events: dict[tuple, AssembledEvent], candidate: EventCandidate) -> None:
-    base = _event_key(candidate)
-    actor2 = candidate.actor2.name if candidate.actor2 else ""
-    if actor2:
-        for key, event in events.items():
-            if key[:5] == base and key[5] == "":
-                # an earlier report without a second actor is the same event: it gains the actor
-                del events[key]
-                events[base + (actor2,)] = event
-                event.add(candidate)
-                return
-        events.setdefault(base + (actor2,), AssembledEvent()).add(candidate)
-        return
-    same = [k for k in events if k[:5] == base]
-    target = same[0] if len(same) == 1 else base + ("",)
-    events.setdefault(target, AssembledEvent()).add(candidate)
+def _actor2_name(event: AssembledEvent) -> str:
+    return next((c.actor2.name for c in event.candidates if c.actor2), "")
 
 
-def _dated_host(candidate: EventCandidate, events: dict[tuple, AssembledEvent]) -> AssembledEvent | None:
-    published = candidate.mention.published
-    best = None
-    for event in events.values():
-        lead = event.lead
-        if not lead.event_date.expression or kind_of(lead.sub_event_type) != kind_of(candidate.sub_event_type):
-            continue
-        if lead.actor1.name != candidate.actor1.name and not is_default_actor(candidate.actor1):
-            continue
-        if not published - UNDATED_LOOKBACK <= lead.event_date.day <= published:
-            continue
-        same_doc = any(c.mention.doc_id == candidate.mention.doc_id for c in event.candidates)
-        if lead.place.location != candidate.place.location and candidate.place.geo_precision == 1:
-            continue  # a place of its own: another event
-        if not same_doc and lead.place.location != candidate.place.location \
-                and _km(lead.place, candidate.place) > NEARBY_KM:
-            continue
-        rank = (not same_doc, lead.place.location != candidate.place.location, _event_key(lead))
-        if best is None or rank < best[0]:
-            best = (rank, event)
-    return best[1] if best else None
+class EventIndex:
+    """Events by key, and dated events by day and kind, so each merge looks only at its own neighbours
+    (merging stays linear in the number of candidates)."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[tuple, dict[str, AssembledEvent]] = {}  # event key -> actor2 name -> event
+        self._dated: dict[tuple[date, str], list[AssembledEvent]] = defaultdict(list)
+
+    def events(self) -> list[AssembledEvent]:
+        return [event for group in self._by_key.values() for event in group.values()]
+
+    def add(self, candidate: EventCandidate) -> None:
+        """Join the event with the same key and second actor; a report without a second actor joins the key's only
+        event, and an earlier report without one gains the actor this report names."""
+        key = _event_key(candidate)
+        group = self._by_key.setdefault(key, {})
+        actor2 = candidate.actor2.name if candidate.actor2 else ""
+        if actor2 and actor2 not in group and "" in group:
+            group[actor2] = group.pop("")
+        if not actor2 and len(group) == 1:
+            event = next(iter(group.values()))
+        else:
+            event = group.get(actor2)
+        if event is None:
+            event = group[actor2] = AssembledEvent()
+            if candidate.event_date.expression:
+                self._dated[(candidate.event_date.day, key[4])].append(event)
+        event.add(candidate)
+
+    def dated_host(self, candidate: EventCandidate) -> AssembledEvent | None:
+        """The dated event an undated report repeats (module docstring, rule 2), if any."""
+        published = candidate.mention.published
+        kind = kind_of(candidate.sub_event_type)
+        best = None
+        for offset in range(UNDATED_LOOKBACK.days + 1):
+            for event in self._dated.get((published - timedelta(days=offset), kind), ()):
+                lead = event.lead
+                if lead.actor1.name != candidate.actor1.name and not is_default_actor(candidate.actor1):
+                    continue
+                same_place = lead.place.location == candidate.place.location
+                if not same_place and candidate.place.geo_precision == 1:
+                    continue  # a place of its own: another event
+                same_doc = any(c.mention.doc_id == candidate.mention.doc_id for c in event.candidates)
+                if not same_doc and not same_place and _km(lead.place, candidate.place) > NEARBY_KM:
+                    continue
+                rank = (not same_doc, not same_place, _event_key(lead), _actor2_name(event))
+                if best is None or rank < best[0]:
+                    best = (rank, event)
+        return best[1] if best else None
 
 
 def is_default_actor(actor: Actor) -> bool:
