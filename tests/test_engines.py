@@ -1,0 +1,102 @@
+"""Engines: extraction in this process, in local worker processes and on a Dask cluster publishes the same files.
+
+The corpus is the bundled one plus a few hundred short articles recombined from its sentences
+(`benchmark.scale_corpus`, without the dev data, so the test needs nothing outside the repository). Partitions are
+small so that every engine spreads the corpus over many tasks.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from extractor.benchmark import scale_corpus
+from extractor.engines import DaskEngine, LocalEngine
+from extractor.pipeline import run
+
+from .conftest import CORPUS
+
+GENERATED_ARTICLES = 200
+GENERATED_WORDS = 60
+PARTITION_DOCS = 16
+PUBLISHED_FILES = ("events.parquet", "events.csv", "mentions.parquet", "mentions.csv", "quarantine.parquet",
+                   "quarantine.csv", "deleted.parquet", "deleted.csv", "DATASHEET.md")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    shutil.copy(CORPUS, folder / CORPUS.name)
+    lines = [json.dumps({"id": a.id, "text": a.text, "published": a.published.isoformat(), "source": a.source})
+             for a in scale_corpus(GENERATED_ARTICLES, seed=7, dev_data=None, article_words=GENERATED_WORDS)]
+    (folder / "generated.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def in_process(corpus, tmp_path_factory):
+    """The reference release: everything extracted in this process."""
+    output = tmp_path_factory.mktemp("in_process") / "output"
+    result = run(corpus, output, output.parent / "cache.sqlite", LocalEngine(1, partition_docs=PARTITION_DOCS))
+    return result, output
+
+
+def run_from_reference(engine, reference: Path, corpus: Path, folder: Path):
+    """A run on `engine` whose previous release is the reference, with an empty cache: it extracts everything,
+    and an unchanged row keeps the reference's timestamp, so identical extraction gives identical bytes."""
+    output = folder / "output"
+    shutil.copytree(reference, output)
+    return run(corpus, output, folder / "cache.sqlite", engine), output
+
+
+def assert_same_release(output: Path, reference: Path) -> None:
+    for name in PUBLISHED_FILES:
+        assert (output / name).read_bytes() == (reference / name).read_bytes(), name
+
+
+def test_reference_release_has_events_from_generated_articles(in_process):
+    result, _ = in_process
+    assert result.report["docs_processed"] == GENERATED_ARTICLES + 5
+    assert result.mentions["doc_id"].str.starts_with("scale-").sum() > 0
+    workers = result.report["engine"]["workers"]
+    assert [w["documents"] for w in workers] == [GENERATED_ARTICLES + 5]
+
+
+def test_local_processes_publish_the_same_files(in_process, corpus, tmp_path):
+    _, reference = in_process
+    result, output = run_from_reference(LocalEngine(2, partition_docs=PARTITION_DOCS), reference, corpus, tmp_path)
+    assert_same_release(output, reference)
+    assert result.report["events_added"] == result.report["events_updated"] == 0
+    engine = result.report["engine"]
+    assert engine["name"] == "local" and engine["processes"] == 2
+    assert len(engine["workers"]) == 2  # both workers took partitions
+    assert sum(w["documents"] for w in engine["workers"]) == result.report["docs_processed"]
+
+
+def test_dask_cluster_publishes_the_same_files(in_process, corpus, tmp_path):
+    from distributed import Client, LocalCluster
+
+    _, reference = in_process
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        engine = DaskEngine(client=client, partition_docs=PARTITION_DOCS)
+        result, output = run_from_reference(engine, reference, corpus, tmp_path)
+    assert_same_release(output, reference)
+    report = json.loads((output / "run.json").read_text(encoding="utf-8"))["engine"]
+    assert report["name"] == "dask"
+    (worker,) = report["workers"]
+    assert worker["documents"] == GENERATED_ARTICLES + 5
+    assert worker["partitions"] == -(-(GENERATED_ARTICLES + 5) // PARTITION_DOCS)
+    assert worker["busy_seconds"] > 0 and worker["peak_rss_mb"] > 100
+
+
+def test_one_partition_runs_in_this_process():
+    """Starting workers for a handful of documents would cost more than it saves."""
+    engine = LocalEngine(2, partition_docs=PARTITION_DOCS)
+    results = list(engine.map_partitions(lambda articles: [a.id for a in articles],
+                                         scale_corpus(3, dev_data=None, article_words=10)))
+    assert results == ["scale-0-0000000", "scale-0-0000001", "scale-0-0000002"]
+    assert engine.pool is None and not engine.started
