@@ -1,4 +1,5 @@
-"""Engines: extraction in this process, in local worker processes and on a Dask cluster publishes the same files.
+"""Speed without change: extraction in this process, in local worker processes and on a Dask cluster publishes
+the same files, and the memoized attribute rules annotate exactly as spaCy's attribute ruler.
 
 The corpus is the bundled one plus a few hundred short articles recombined from its sentences
 (`benchmark.scale_corpus`, without the dev data, so the test needs nothing outside the repository). Partitions are
@@ -91,6 +92,18 @@ def test_dask_cluster_publishes_the_same_files(in_process, corpus, tmp_path):
     assert worker["documents"] == GENERATED_ARTICLES + 5
     assert worker["partitions"] == -(-(GENERATED_ARTICLES + 5) // PARTITION_DOCS)
     assert worker["busy_seconds"] > 0 and worker["peak_rss_mb"] > 100
+
+
+def test_memoized_attribute_rules_match_exactly_as_the_attribute_ruler(nlp, seed_articles):
+    from spacy.pipeline import AttributeRuler
+
+    ruler = nlp.get_pipe("attribute_ruler")
+    texts = [a["text"] for a in seed_articles.values()]
+    texts += [a.text for a in scale_corpus(50, seed=3, dev_data=None)]
+    texts += ["Y'all ain't gonna believe it: c'mon, let's go, I'd've got ta see 'em.", "There were clashes \n\n "]
+    for doc in nlp.pipe(texts):
+        assert ruler.match(doc) == AttributeRuler.match(ruler, doc)
+    assert ruler.match.memo  # the memo is in use
 
 
 def test_one_partition_runs_in_this_process():
