@@ -9,7 +9,7 @@ each, so the results, and the files published from them, are the same too.
   per worker are in flight, so the input is never held whole.
 - Each worker loads the models once, when it starts (`warm_up`), not once per partition.
 - A stream that fits in one partition runs in this process: starting workers (each loads spaCy, the classifier and
-  the gazetteer index, a few seconds and ~0.5 GB) would cost more than it saves.
+  the gazetteer index, a few seconds and ~0.7 GB) would cost more than it saves.
 - Every partition reports the worker it ran on, its duration and the worker's peak memory; `Engine.report()`
   sums them per worker for the run report.
 """
@@ -31,6 +31,7 @@ from datetime import date
 from itertools import chain, islice
 from typing import Any
 
+from .cache import extractor_fingerprint
 from .config import PARTITION_DOCS, PARTITIONS_IN_FLIGHT_PER_WORKER, WORKER_START_TIMEOUT
 from .records import Article
 
@@ -49,6 +50,7 @@ class PartitionRun:
     documents: int
     worker: str
     seconds: float
+    cpu_seconds: float  # below `seconds` when the worker waited for a core
     peak_rss_mb: float
 
 
@@ -60,6 +62,7 @@ class WorkerReport:
     partitions: int = 0
     documents: int = 0
     busy_seconds: float = 0.0
+    cpu_seconds: float = 0.0
     peak_rss_mb: float = 0.0
 
 
@@ -75,9 +78,10 @@ def peak_rss_mb() -> float:
 
 def run_partition(task: Task, partition: list[Article]) -> PartitionRun:
     """Run `task` on one partition where the engine put it, timing it."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     output = task(partition)
-    return PartitionRun(output, len(partition), worker_name(), time.perf_counter() - started, peak_rss_mb())
+    return PartitionRun(output, len(partition), worker_name(), time.perf_counter() - started,
+                        time.process_time() - cpu_started, peak_rss_mb())
 
 
 def warm_up(task: Task) -> None:
@@ -105,16 +109,14 @@ class Engine:
     def map_partitions(self, task: Task, articles: Iterable[Article]) -> Iterator:
         """The task's results for every article, in input order."""
         stream = partitions(articles, self.partition_docs)
-        first = next(stream, None)
-        if first is None:
+        head = list(islice(stream, 2))
+        if len(head) == 1 and not self.started:  # one partition: not worth starting workers
+            yield from self._account(run_partition(task, head[0]))
             return
-        second = next(stream, None)
-        if second is None:  # one partition: not worth starting workers
-            yield from self._account(run_partition(task, first))
-            return
-        self.start(task)
+        if head:
+            self.start(task)
         pending: deque = deque()
-        for partition in chain([first, second], stream):
+        for partition in chain(head, stream):
             pending.append(self.submit(task, partition))
             if len(pending) >= self.slots * PARTITIONS_IN_FLIGHT_PER_WORKER:
                 yield from self._account(self.result(pending.popleft()))
@@ -126,12 +128,14 @@ class Engine:
         worker.partitions += 1
         worker.documents += run.documents
         worker.busy_seconds += run.seconds
+        worker.cpu_seconds += run.cpu_seconds
         worker.peak_rss_mb = max(worker.peak_rss_mb, run.peak_rss_mb)
         return run.output
 
     def report(self) -> dict:
         """The engine's part of the run report: where extraction ran and what each worker did."""
-        workers = [asdict(w) | {"busy_seconds": round(w.busy_seconds, 2)} for w in self.workers.values()]
+        workers = [asdict(w) | {"busy_seconds": round(w.busy_seconds, 2), "cpu_seconds": round(w.cpu_seconds, 2)}
+                   for w in self.workers.values()]
         return {"name": self.name, "partition_docs": self.partition_docs, **self.describe(), "workers": workers}
 
     def start(self, task: Task) -> None:
@@ -216,7 +220,7 @@ class LocalEngine(Engine):
 
 def _start_worker(task: Task, ready: multiprocessing.synchronize.Barrier) -> None:
     warm_up(task)
-    ready.wait()
+    ready.wait(timeout=WORKER_START_TIMEOUT)  # not forever: the parent may be gone
 
 
 class DaskEngine(Engine):
@@ -225,7 +229,8 @@ class DaskEngine(Engine):
     `scheduler` is the address of a running scheduler (`tcp://host:8786`, for example of a dask-jobqueue or
     Kubernetes cluster whose workers have this package installed); without one, a `LocalCluster` of
     `local_workers` single-threaded worker processes is started on this machine. A `distributed.Client` may be
-    passed instead (tests use one on an in-process cluster).
+    passed instead (tests use one on an in-process cluster). Workers must run the same version of the extractor
+    (same `cache.extractor_fingerprint`), which `launch` checks.
     """
 
     name = "dask"
@@ -242,9 +247,17 @@ class DaskEngine(Engine):
         from distributed import Client, LocalCluster
 
         started = time.monotonic()
-        if self.client is None:
-            self.client = Client(self.scheduler) if self.scheduler else Client(LocalCluster(
-                n_workers=self.local_workers, threads_per_worker=1, processes=True, dashboard_address=None))
+        if self.client is None and self.scheduler:
+            self.client = Client(self.scheduler)
+        elif self.client is None:
+            logging.getLogger("distributed").setLevel(logging.WARNING)  # our own cluster: its start-up is no news
+            self.client = Client(LocalCluster(n_workers=self.local_workers, threads_per_worker=1, processes=True,
+                                              dashboard_address=None))
+        local = extractor_fingerprint()
+        stale = [worker for worker, theirs in self.client.run(extractor_fingerprint).items() if theirs != local]
+        if stale:  # their results would be cached and published as this version's
+            raise RuntimeError(f"Dask workers {', '.join(stale)} run another version of the extractor than this "
+                               "client: install the same one on every worker")
         nthreads = self.client.nthreads()
         self.client.gather([self.client.submit(warm_up, task, workers=[address], allow_other_workers=False,
                                                pure=False) for address in nthreads])  # models loaded once each
