@@ -120,11 +120,12 @@ def measure(pipeline: str, processes: int, n_docs: int, seed: int, warm_up_docs:
         engine.start(task)
         for _ in engine.map_partitions(task, scale_corpus(warm_up_docs, seed=seed + WARM_UP_SEED)):
             pass
+        warm_up_cpu_seconds = sum(w.cpu_seconds for w in engine.workers.values())
         ready = time.perf_counter()
         docs = sum(1 for _ in engine.map_partitions(task, counted(scale_corpus(n_docs, seed))))
         seconds = time.perf_counter() - ready
         workers = engine.report()["workers"]
-    cpu_seconds = sum(w["cpu_seconds"] for w in workers)
+    cpu_seconds = sum(w["cpu_seconds"] for w in workers) - warm_up_cpu_seconds
     return {"pipeline": pipeline, "processes": processes, "docs": docs, "words": words,
             "warm_up_docs": warm_up_docs, "startup_seconds": round(ready - started, 2), "seconds": round(seconds, 2),
             "docs_per_second": round(docs / seconds, 2), "words_per_second": round(words / seconds),
