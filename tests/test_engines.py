@@ -1,5 +1,6 @@
 """Speed without change: extraction in this process, in local worker processes and on a Dask cluster publishes
-the same files, and the memoized attribute rules annotate exactly as spaCy's attribute ruler.
+the same files, the memoized attribute rules annotate exactly as spaCy's attribute ruler, and the trigger rules
+matched only where a pattern can start find what they find over the whole doc.
 
 The corpus is the bundled one plus a few hundred short articles recombined from its sentences
 (`benchmark.scale_corpus`, without the dev data, so the test needs nothing outside the repository). Partitions are
@@ -104,6 +105,34 @@ def test_memoized_attribute_rules_match_exactly_as_the_attribute_ruler(nlp, seed
     for doc in nlp.pipe(texts):
         assert ruler.match(doc) == AttributeRuler.match(ruler, doc)
     assert ruler.match.memo  # the memo is in use
+
+
+def whole_doc_trigger_matches(component, doc) -> list[tuple[str, int, int, int]]:
+    """The trigger patterns' matches over the whole doc, in the order the matchers give them."""
+    strings = doc.vocab.strings
+    found = [(strings[key], start, end, component._span_head(doc, start, end))
+             for key, start, end in component.matcher(doc)]
+    found += [(strings[key], min(ids), max(ids) + 1, ids[0]) for key, ids in component.dep_matcher(doc)]
+    return found
+
+
+def test_trigger_rules_matched_where_patterns_start_find_the_whole_docs_matches(nlp, seed_articles):
+    component = nlp.get_pipe("acled_triggers")
+    texts = [a["text"] for a in seed_articles.values()]
+    texts += [a.text for a in scale_corpus(200, seed=5, dev_data=None)]
+    texts += ["", "Clashes.", "Troops clashed", "They exchanged fire. Then gun battle. Suicide bomber kills 3"]
+    matched = 0
+    for doc in nlp.pipe(texts):
+        expected = whole_doc_trigger_matches(component, doc)
+        assert sorted(component.matches(doc)) == sorted(expected)
+        reference: dict = {}
+        for rule_id, start, end, head in expected:
+            component._keep(doc, reference, rule_id, start, end, head)
+        assert doc._.acled_triggers == sorted(reference.values(), key=lambda m: (m.token_i, m.sub_event_type))
+        matched += len(expected)
+    assert matched > 100
+    skipped = [len(doc) - len(component.token_pattern_starts.positions(doc)) for doc in nlp.pipe(texts[:5])]
+    assert min(skipped) > 0  # the filter does leave tokens out
 
 
 def test_one_partition_runs_in_this_process():
