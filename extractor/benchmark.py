@@ -18,6 +18,8 @@
   hold when other jobs share the cores (wall-clock figures do not).
 - Memory against corpus size: the full extraction at the largest process count over the corpus and over
   `--scale` times as many documents.
+- Where the time goes: CPU-seconds of every stage of both pipelines (each spaCy component over the batch, then
+  detection and resolution) over a quarter of `--docs` documents in one process, after the same warm-up.
 
 Results go to benchmarks/results.json (with the machine: cores, memory, CPU model, Python, load average) and a
 Markdown table is printed for the README.
@@ -41,11 +43,16 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
-from .config import DEFAULT_INPUT, REPO_DIR, SPACY_MODEL
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .actors import ActorDictionary
+from .config import DEFAULT_EXTRACTION_MODE, DEFAULT_INPUT, REPO_DIR, SPACY_MODEL
 from .engines import LocalEngine
+from .geo import Gazetteer
 from .ingest import read_articles
-from .nlp import NLP_BATCH_SIZE
-from .pipeline import extract_partition
+from .nlp import NLP_BATCH_SIZE, build_pipeline
+from .pipeline import detect_and_resolve, extract_partition
 from .records import Article
 
 DEV_DATA = REPO_DIR.parent / "shared" / "dev-data" / "acled_dev.csv"
@@ -58,6 +65,7 @@ FIRST_PUBLISHED = date(2019, 1, 1)
 PUBLISHED_DAYS = 4 * 365
 RSS_SAMPLE_SECONDS = 0.1
 WARM_UP_SEED = 1000  # warm-up documents are other documents than the measured ones
+PROFILE_SEED = 2
 
 
 def sentences_of(text: str) -> list[str]:
@@ -156,6 +164,40 @@ def measured_in_subprocess(pipeline: str, processes: int, n_docs: int, seed: int
     return result | {"peak_rss_mb": round(peak / 2**20)}
 
 
+def timed_components(nlp: Language, texts: list[str]) -> tuple[dict[str, float], list[Doc]]:
+    """CPU-seconds of each component of `nlp` over the whole batch of texts, in pipeline order, and the docs."""
+    started = time.process_time()
+    docs = [nlp.make_doc(text) for text in texts]
+    seconds = {"tokenizer": time.process_time() - started}
+    for name, component in nlp.pipeline:
+        started = time.process_time()
+        docs = list(component.pipe(docs, batch_size=NLP_BATCH_SIZE)) if hasattr(component, "pipe") \
+            else [component(doc) for doc in docs]
+        seconds[name] = time.process_time() - started
+    return seconds, docs
+
+
+def stage_profile(n_docs: int, warm_up_docs: int) -> dict:
+    """Where the time goes: CPU-seconds per stage over `n_docs` documents in one process, after both pipelines
+    have run `warm_up_docs` other documents (so their caches are as in a long run): every spaCy component of the
+    bare model and of the full extraction, then the full extraction's detection and resolution."""
+    warm_up = list(scale_corpus(warm_up_docs, seed=PROFILE_SEED + WARM_UP_SEED))
+    extract_partition(warm_up)
+    timed_components(bare_model(), [a.text for a in warm_up])
+    articles = list(scale_corpus(n_docs, seed=PROFILE_SEED))
+    texts = [a.text for a in articles]
+    bare, _ = timed_components(bare_model(), texts)
+    full, docs = timed_components(build_pipeline(DEFAULT_EXTRACTION_MODE), texts)
+    gazetteer, dictionary = Gazetteer.load(), ActorDictionary.load()
+    started = time.process_time()
+    for article, doc in zip(articles, docs):
+        detect_and_resolve(article, doc, DEFAULT_EXTRACTION_MODE, gazetteer, dictionary)
+    full["detection and resolution"] = time.process_time() - started
+    return {"docs": n_docs, "words": sum(len(t.split()) for t in texts), "warm_up_docs": warm_up_docs,
+            "cpu_seconds": {"full": {k: round(v, 3) for k, v in full.items()},
+                            "bare": {k: round(v, 3) for k, v in bare.items()}}}
+
+
 def median_of(runs: list[dict]) -> dict:
     keys = ("docs_per_second", "words_per_second", "words_per_cpu_second", "seconds", "cpu_seconds",
             "startup_seconds", "peak_rss_mb", "worker_peak_rss_mb")
@@ -194,6 +236,7 @@ def run_benchmark(n_docs: int, repeats: int, process_counts: list[int], scale: i
                 for pipeline in ("bare", "full")} if 1 in process_counts and top > 1 else {}
     memory = {f"full_{top}_x{factor}": measured_in_subprocess("full", top, n_docs * factor, 1, warm_up_docs)
               for factor in (1, scale)}
+    profile = stage_profile(n_docs // 4, warm_up_docs)
     return {
         "machine": machine(),
         "load_average_before": [round(x, 2) for x in load_before],
@@ -204,6 +247,7 @@ def run_benchmark(n_docs: int, repeats: int, process_counts: list[int], scale: i
         "ratios": ratios,
         "speedups": speedups,
         "memory_vs_corpus_size": memory,
+        "profile": profile,
         "runs": {f"{pipeline}_{processes}": r for (pipeline, processes), r in runs.items()},
     }
 
@@ -219,6 +263,19 @@ def markdown(results: dict) -> str:
             if pipeline == "full" else ""
         lines.append(f"| {pipeline} | {processes} | {m['docs_per_second']} | {m['words_per_second']:.0f} | "
                      f"{m['words_per_cpu_second']:.0f} | {ratio} | {m['peak_rss_mb']:.0f} |")
+    return "\n".join(lines)
+
+
+def profile_markdown(profile: dict) -> str:
+    """The README's table of where the time goes: CPU-seconds per 100 documents and each stage's share."""
+    per_100 = 100 / profile["docs"]
+    full, bare = profile["cpu_seconds"]["full"], profile["cpu_seconds"]["bare"]
+    total_full, total_bare = sum(full.values()), sum(bare.values())
+    lines = ["| stage | full extraction | share | bare model |", "| --- | --- | --- | --- |"]
+    for stage, seconds in full.items():
+        in_bare = f"{bare[stage] * per_100:.2f}" if stage in bare else ""
+        lines.append(f"| {stage} | {seconds * per_100:.2f} | {seconds / total_full:.0%} | {in_bare} |")
+    lines.append(f"| **total** | **{total_full * per_100:.2f}** | | **{total_bare * per_100:.2f}** |")
     return "\n".join(lines)
 
 
@@ -244,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(markdown(results))
+    print(profile_markdown(results["profile"]))
     return 0
 
 

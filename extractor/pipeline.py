@@ -22,6 +22,7 @@ from pathlib import Path
 
 import polars as pl
 import spacy
+from spacy.tokens import Doc
 from tqdm import tqdm
 
 from . import __version__
@@ -74,12 +75,18 @@ def extract_documents(articles: Iterable[Article], mode: str = DEFAULT_EXTRACTIO
     """NLP, detection and argument resolution, one result per article: the unit of caching and parallelism."""
     gazetteer, dictionary = Gazetteer.load(), ActorDictionary.load()
     for article, doc in parse_articles(articles, mode):
-        context = document_context(doc, gazetteer)
-        candidates, rejected = [], []
-        for detection in detect_events(doc, mode):
-            outcome = resolve_detection(detection, article, context, gazetteer, dictionary)
-            (rejected if isinstance(outcome, Quarantined) else candidates).append(outcome)
-        yield DocumentResult(article.id, tuple(candidates), tuple(rejected))
+        yield detect_and_resolve(article, doc, mode, gazetteer, dictionary)
+
+
+def detect_and_resolve(article: Article, doc: Doc, mode: str, gazetteer: Gazetteer,
+                       dictionary: ActorDictionary) -> DocumentResult:
+    """The events of one parsed article: detection, then each detection's arguments resolved or quarantined."""
+    context = document_context(doc, gazetteer)
+    candidates, rejected = [], []
+    for detection in detect_events(doc, mode):
+        outcome = resolve_detection(detection, article, context, gazetteer, dictionary)
+        (rejected if isinstance(outcome, Quarantined) else candidates).append(outcome)
+    return DocumentResult(article.id, tuple(candidates), tuple(rejected))
 
 
 def extract_partition(articles: list[Article]) -> list[DocumentResult]:

@@ -142,3 +142,24 @@ def test_one_partition_runs_in_this_process():
                                          scale_corpus(3, dev_data=None, article_words=10)))
     assert results == ["scale-0-0000000", "scale-0-0000001", "scale-0-0000002"]
     assert engine.pool is None and not engine.started
+
+
+def test_benchmark_measures_both_pipelines_over_the_same_documents():
+    from extractor.benchmark import measure
+
+    bare, full = (measure(pipeline, 1, 6, seed=0, warm_up_docs=2) for pipeline in ("bare", "full"))
+    assert bare["docs"] == full["docs"] == 6
+    assert bare["words"] == full["words"] >= 6 * 400
+    assert full["cpu_seconds"] > 0 and full["words_per_cpu_second"] > 0
+
+
+def test_benchmark_profile_times_every_stage_of_both_pipelines(nlp):
+    from extractor.benchmark import bare_model, profile_markdown, stage_profile
+
+    profile = stage_profile(3, warm_up_docs=1)
+    seconds = profile["cpu_seconds"]
+    assert list(seconds["bare"]) == ["tokenizer", *bare_model().pipe_names]
+    assert list(seconds["full"]) == ["tokenizer", *nlp.pipe_names, "detection and resolution"]
+    assert sum(seconds["full"].values()) > 0 and sum(seconds["bare"].values()) > 0
+    table = profile_markdown(profile)
+    assert all(f"| {stage} |" in table for stage in seconds["full"])
