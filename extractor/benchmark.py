@@ -11,11 +11,13 @@
   the same partitions reach the same number of worker processes.
 - Each measurement runs in a fresh Python process, so its peak memory is its own: throughput is timed after every
   worker has loaded its models (start-up is reported apart) and the engine has run `--warm-up-docs` other
-  documents, so that the caches a long regeneration runs with (tokenizer, lemmas, attribute-rule memo, the
-  classifier's vocabulary) are as full as they would be after its first minutes; peak memory is the largest resident set of the whole
-  process tree (sampled with psutil). Runs alternate bare/full so that a change of machine load hits both; each
-  figure is the median of `--repeats` runs. Words per CPU-second count the CPU time of the tasks only, so they
-  hold when other jobs share the cores (wall-clock figures do not).
+  documents (also reported apart), so that the caches a long regeneration runs with (tokenizer, lemmas,
+  attribute-rule memo, the classifier's vocabulary) are as full as they would be after its first minutes. Warm-up
+  and measured documents are recombined from the same sentences, which flatters those caches somewhat. Peak
+  memory is the largest resident set of the whole process tree (sampled with psutil). Runs alternate bare/full so
+  that a change of machine load hits both; each figure is the median of `--repeats` runs. Words per CPU-second
+  count the CPU time of the threads that ran the tasks, not the main process's work of sending documents and
+  gathering results.
 - Memory against corpus size: the full extraction at the largest process count over the corpus and over
   `--scale` times as many documents.
 - Where the time goes: CPU-seconds of every stage of both pipelines (each spaCy component over the batch, then
@@ -126,6 +128,7 @@ def measure(pipeline: str, processes: int, n_docs: int, seed: int, warm_up_docs:
     with LocalEngine(processes) as engine:
         started = time.perf_counter()
         engine.start(task)
+        loaded = time.perf_counter()
         for _ in engine.map_partitions(task, scale_corpus(warm_up_docs, seed=seed + WARM_UP_SEED)):
             pass
         warm_up_cpu_seconds = sum(w.cpu_seconds for w in engine.workers.values())
@@ -135,7 +138,8 @@ def measure(pipeline: str, processes: int, n_docs: int, seed: int, warm_up_docs:
         workers = engine.report()["workers"]
     cpu_seconds = sum(w["cpu_seconds"] for w in workers) - warm_up_cpu_seconds
     return {"pipeline": pipeline, "processes": processes, "docs": docs, "words": words,
-            "warm_up_docs": warm_up_docs, "startup_seconds": round(ready - started, 2), "seconds": round(seconds, 2),
+            "warm_up_docs": warm_up_docs, "startup_seconds": round(loaded - started, 2),
+            "warm_up_seconds": round(ready - loaded, 2), "seconds": round(seconds, 2),
             "docs_per_second": round(docs / seconds, 2), "words_per_second": round(words / seconds),
             "cpu_seconds": round(cpu_seconds, 2), "words_per_cpu_second": round(words / cpu_seconds),
             "worker_peak_rss_mb": max(w["peak_rss_mb"] for w in workers)}
@@ -200,7 +204,7 @@ def stage_profile(n_docs: int, warm_up_docs: int) -> dict:
 
 def median_of(runs: list[dict]) -> dict:
     keys = ("docs_per_second", "words_per_second", "words_per_cpu_second", "seconds", "cpu_seconds",
-            "startup_seconds", "peak_rss_mb", "worker_peak_rss_mb")
+            "startup_seconds", "warm_up_seconds", "peak_rss_mb", "worker_peak_rss_mb")
     return {"docs": runs[0]["docs"], "words": runs[0]["words"], "runs": len(runs)} | {
         key: round(statistics.median(r[key] for r in runs), 2) for key in keys}
 
@@ -236,12 +240,13 @@ def run_benchmark(n_docs: int, repeats: int, process_counts: list[int], scale: i
                 for pipeline in ("bare", "full")} if 1 in process_counts and top > 1 else {}
     memory = {f"full_{top}_x{factor}": measured_in_subprocess("full", top, n_docs * factor, 1, warm_up_docs)
               for factor in (1, scale)}
-    profile = stage_profile(n_docs // 4, warm_up_docs)
+    profile = stage_profile(max(1, n_docs // 4), warm_up_docs)
     return {
         "machine": machine(),
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        "corpus": {"docs": n_docs, "warm_up_docs": warm_up_docs, "article_words": ARTICLE_WORDS, "dev_data_sentences": DEV_DATA.is_file(),
+        "corpus": {"docs": n_docs, "warm_up_docs": warm_up_docs, "article_words": ARTICLE_WORDS,
+                   "dev_data_sentences": DEV_DATA.is_file(),
                    "sentences_in_pool": len(sentence_pool())},
         "medians": medians,
         "ratios": ratios,

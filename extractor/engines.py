@@ -10,8 +10,11 @@ each, so the results, and the files published from them, are the same too.
 - Each worker loads the models once, when it starts (`warm_up`), not once per partition.
 - A stream that fits in one partition runs in this process: starting workers (each loads spaCy, the classifier and
   the gazetteer index, a few seconds and ~0.7 GB) would cost more than it saves.
-- Every partition reports the worker it ran on, its duration and the worker's peak memory; `Engine.report()`
-  sums them per worker for the run report.
+- Every partition reports the worker it ran on, its duration, CPU time and the worker's peak memory;
+  `Engine.report()` sums them per worker for the run report. It also carries the worker's extractor fingerprint:
+  a result from another version of the extractor (a Dask worker with another install) stops the run, since it
+  would be cached and published as this version's.
+- A worker process that dies (killed for memory, say) stops the run with an error, never a hang.
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ import os
 import resource
 import socket
 import sys
-import threading
 import time
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import cache
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -50,8 +55,9 @@ class PartitionRun:
     documents: int
     worker: str
     seconds: float
-    cpu_seconds: float  # below `seconds` when the worker waited for a core
+    cpu_seconds: float  # of the thread that ran the task: below `seconds` when it waited for a core
     peak_rss_mb: float
+    fingerprint: str  # the worker's `cache.extractor_fingerprint`
 
 
 @dataclass
@@ -76,12 +82,17 @@ def peak_rss_mb() -> float:
     return round(peak / (1 << 20 if sys.platform == "darwin" else 1 << 10), 1)
 
 
+@cache
+def worker_fingerprint() -> str:
+    return extractor_fingerprint()
+
+
 def run_partition(task: Task, partition: list[Article]) -> PartitionRun:
     """Run `task` on one partition where the engine put it, timing it."""
-    started, cpu_started = time.perf_counter(), time.process_time()
+    started, cpu_started = time.perf_counter(), time.thread_time()
     output = task(partition)
     return PartitionRun(output, len(partition), worker_name(), time.perf_counter() - started,
-                        time.process_time() - cpu_started, peak_rss_mb())
+                        time.thread_time() - cpu_started, peak_rss_mb(), worker_fingerprint())
 
 
 def warm_up(task: Task) -> None:
@@ -124,6 +135,9 @@ class Engine:
             yield from self._account(self.result(pending.popleft()))
 
     def _account(self, run: PartitionRun) -> list:
+        if run.fingerprint != worker_fingerprint():
+            raise RuntimeError(f"worker {run.worker} runs another version of the extractor than this process: "
+                               "install the same one on every worker")
         worker = self.workers.setdefault(run.worker, WorkerReport(run.worker))
         worker.partitions += 1
         worker.documents += run.documents
@@ -172,7 +186,9 @@ class LocalEngine(Engine):
     """This machine: in this process (`processes=1`), or in a pool of worker processes started with `spawn`.
 
     `spawn` (not `fork`): a forked child would inherit the parent's threads' locks (polars, SQLite, tqdm) in
-    whatever state they were. Each worker loads the models in its initializer; `start` waits until all have.
+    whatever state they were. Each worker loads the models in its initializer; `start` waits until all have. The
+    pool is a `ProcessPoolExecutor`, which fails the pending results when a worker dies (where
+    `multiprocessing.Pool` would wait for them forever).
     """
 
     name = "local"
@@ -180,7 +196,7 @@ class LocalEngine(Engine):
     def __init__(self, processes: int | None = None, partition_docs: int = PARTITION_DOCS):
         super().__init__(partition_docs)
         self.processes = processes or os.cpu_count() or 1
-        self.pool: multiprocessing.pool.Pool | None = None
+        self.pool: ProcessPoolExecutor | None = None
 
     def launch(self, task: Task) -> None:
         if self.processes == 1:
@@ -189,38 +205,52 @@ class LocalEngine(Engine):
         started = time.monotonic()
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # inherited by the workers: one core each
         context = multiprocessing.get_context("spawn")
-        ready = context.Barrier(self.processes + 1)
-        self.pool = context.Pool(self.processes, initializer=_start_worker, initargs=(task, ready))
-        try:
-            ready.wait(timeout=WORKER_START_TIMEOUT)
-        except threading.BrokenBarrierError:
-            self.close()
-            raise RuntimeError(f"{self.processes} worker processes did not load the models within "
-                               f"{WORKER_START_TIMEOUT}s") from None
+        ready = context.Semaphore(0)
+        self.pool = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_start_worker,
+                                        initargs=(task, ready))
+        # the executor starts a worker per submission, up to `processes`; a worker whose start fails fails these
+        probes = [self.pool.submit(os.getpid) for _ in range(self.processes)]
+        deadline, loaded = time.monotonic() + WORKER_START_TIMEOUT, 0
+        while loaded < self.processes:
+            if ready.acquire(timeout=1):
+                loaded += 1
+            elif failed := next((p.exception() for p in probes if p.done() and p.exception()), None):
+                self.close()
+                raise RuntimeError(f"a worker process could not start: {failed}") from failed
+            elif time.monotonic() > deadline:
+                self.close()
+                raise RuntimeError(f"{self.processes} worker processes did not load the models within "
+                                   f"{WORKER_START_TIMEOUT}s")
         self.slots = self.processes
         log.info("%d worker processes ready in %.1fs", self.processes, time.monotonic() - started)
 
     def submit(self, task: Task, partition: list[Article]) -> Any:
         if self.pool is None:
             return run_partition(task, partition)
-        return self.pool.apply_async(run_partition, (task, partition))
+        return self.pool.submit(run_partition, task, partition)
 
     def result(self, handle: Any) -> PartitionRun:
-        return handle if self.pool is None else handle.get()
+        if self.pool is None:
+            return handle
+        try:
+            return handle.result()
+        except BrokenProcessPool as error:
+            raise RuntimeError("a worker process died during extraction (killed for lack of memory?): nothing "
+                               "was published; the documents done are cached, run again with fewer --processes "
+                               "or more memory") from error
 
     def describe(self) -> dict:
         return {"processes": self.processes}
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
 
-def _start_worker(task: Task, ready: multiprocessing.synchronize.Barrier) -> None:
+def _start_worker(task: Task, ready: multiprocessing.synchronize.Semaphore) -> None:
     warm_up(task)
-    ready.wait(timeout=WORKER_START_TIMEOUT)  # not forever: the parent may be gone
+    ready.release()
 
 
 class DaskEngine(Engine):
@@ -230,7 +260,7 @@ class DaskEngine(Engine):
     Kubernetes cluster whose workers have this package installed); without one, a `LocalCluster` of
     `local_workers` single-threaded worker processes is started on this machine. A `distributed.Client` may be
     passed instead (tests use one on an in-process cluster). Workers must run the same version of the extractor
-    (same `cache.extractor_fingerprint`), which `launch` checks.
+    (same `cache.extractor_fingerprint`): `launch` checks the workers there are, every result is checked too.
     """
 
     name = "dask"
@@ -253,8 +283,8 @@ class DaskEngine(Engine):
             logging.getLogger("distributed").setLevel(logging.WARNING)  # our own cluster: its start-up is no news
             self.client = Client(LocalCluster(n_workers=self.local_workers, threads_per_worker=1, processes=True,
                                               dashboard_address=None))
-        local = extractor_fingerprint()
-        stale = [worker for worker, theirs in self.client.run(extractor_fingerprint).items() if theirs != local]
+        local = worker_fingerprint()
+        stale = [worker for worker, theirs in self.client.run(worker_fingerprint).items() if theirs != local]
         if stale:  # their results would be cached and published as this version's
             raise RuntimeError(f"Dask workers {', '.join(stale)} run another version of the extractor than this "
                                "client: install the same one on every worker")

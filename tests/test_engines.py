@@ -1,6 +1,5 @@
 """Speed without change: extraction in this process, in local worker processes and on a Dask cluster publishes
-the same files, the memoized attribute rules annotate exactly as spaCy's attribute ruler, and the trigger rules
-matched only where a pattern can start find what they find over the whole doc.
+the same files, and the memoized attribute rules annotate exactly as spaCy's attribute ruler.
 
 The corpus is the bundled one plus a few hundred short articles recombined from its sentences
 (`benchmark.scale_corpus`, without the dev data, so the test needs nothing outside the repository). Partitions are
@@ -9,14 +8,16 @@ small so that every engine spreads the corpus over many tasks.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from extractor.benchmark import scale_corpus
-from extractor.engines import DaskEngine, LocalEngine
+from extractor.engines import WARM_UP_ARTICLE, DaskEngine, LocalEngine, run_partition
 from extractor.pipeline import run
 
 from .conftest import CORPUS
@@ -107,34 +108,6 @@ def test_memoized_attribute_rules_match_exactly_as_the_attribute_ruler(nlp, seed
     assert ruler.match.memo  # the memo is in use
 
 
-def whole_doc_trigger_matches(component, doc) -> list[tuple[str, int, int, int]]:
-    """The trigger patterns' matches over the whole doc, in the order the matchers give them."""
-    strings = doc.vocab.strings
-    found = [(strings[key], start, end, component._span_head(doc, start, end))
-             for key, start, end in component.matcher(doc)]
-    found += [(strings[key], min(ids), max(ids) + 1, ids[0]) for key, ids in component.dep_matcher(doc)]
-    return found
-
-
-def test_trigger_rules_matched_where_patterns_start_find_the_whole_docs_matches(nlp, seed_articles):
-    component = nlp.get_pipe("acled_triggers")
-    texts = [a["text"] for a in seed_articles.values()]
-    texts += [a.text for a in scale_corpus(200, seed=5, dev_data=None)]
-    texts += ["", "Clashes.", "Troops clashed", "They exchanged fire. Then gun battle. Suicide bomber kills 3"]
-    matched = 0
-    for doc in nlp.pipe(texts):
-        expected = whole_doc_trigger_matches(component, doc)
-        assert sorted(component.matches(doc)) == sorted(expected)
-        reference: dict = {}
-        for rule_id, start, end, head in expected:
-            component._keep(doc, reference, rule_id, start, end, head)
-        assert doc._.acled_triggers == sorted(reference.values(), key=lambda m: (m.token_i, m.sub_event_type))
-        matched += len(expected)
-    assert matched > 100
-    skipped = [len(doc) - len(component.token_pattern_starts.positions(doc)) for doc in nlp.pipe(texts[:5])]
-    assert min(skipped) > 0  # the filter does leave tokens out
-
-
 def test_one_partition_runs_in_this_process():
     """Starting workers for a handful of documents would cost more than it saves."""
     engine = LocalEngine(2, partition_docs=PARTITION_DOCS)
@@ -142,6 +115,27 @@ def test_one_partition_runs_in_this_process():
                                          scale_corpus(3, dev_data=None, article_words=10)))
     assert results == ["scale-0-0000000", "scale-0-0000001", "scale-0-0000002"]
     assert engine.pool is None and not engine.started
+
+
+def ids_or_exit(articles: list) -> list[str]:
+    """A task whose worker process dies on any real article (not on the engine's warm-up article)."""
+    if any(a.id != WARM_UP_ARTICLE.id for a in articles):
+        os._exit(1)
+    return [a.id for a in articles]
+
+
+def test_a_worker_process_that_dies_stops_the_run_with_an_error():
+    """An operator's scheduled run fails with a message rather than waiting for the dead worker forever."""
+    with LocalEngine(2, partition_docs=1) as engine, pytest.raises(RuntimeError, match="worker process died"):
+        list(engine.map_partitions(ids_or_exit, scale_corpus(4, dev_data=None, article_words=10)))
+
+
+def test_a_result_from_another_version_of_the_extractor_stops_the_run():
+    engine = LocalEngine(1)
+    run = run_partition(len, [])
+    assert engine._account(run) == 0
+    with pytest.raises(RuntimeError, match="another version of the extractor"):
+        engine._account(dataclasses.replace(run, fingerprint="0" * 64))
 
 
 def test_benchmark_measures_both_pipelines_over_the_same_documents():
