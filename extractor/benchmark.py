@@ -1,6 +1,6 @@
 """Benchmark: the full extraction against the bare spaCy model it is built on, side by side, at 1 and N processes.
 
-    .venv/bin/extractor benchmark        # or python -m extractor.benchmark; ~30 minutes on 2 cores; --help
+    .venv/bin/extractor benchmark        # or python -m extractor.benchmark; ~45 minutes on 2 cores; --help
 
 - Corpus: article-sized documents (ARTICLE_WORDS words or a little more, in paragraphs of SENTENCES_PER_PARAGRAPH
   sentences) recombined at random from the sentences of the bundled articles (corpus/*.jsonl) and, when present,
@@ -287,7 +287,7 @@ def profile_markdown(profile: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="extractor benchmark", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--docs", type=int, default=400, help="documents per measurement (default: 400)")
+    parser.add_argument("--docs", type=int, default=1000, help="documents per measurement (default: 1000)")
     parser.add_argument("--warm-up-docs", type=int, default=128,
                         help="documents run before each measurement is timed (default: 128, one partition per "
                         "worker at 2 processes)")
