@@ -12,6 +12,8 @@ import dataclasses
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -94,6 +96,26 @@ def test_dask_cluster_publishes_the_same_files(in_process, corpus, tmp_path):
     assert worker["documents"] == GENERATED_ARTICLES + 5
     assert worker["partitions"] == -(-(GENERATED_ARTICLES + 5) // PARTITION_DOCS)
     assert worker["busy_seconds"] > 0 and worker["peak_rss_mb"] > 100
+
+
+def test_command_line_on_a_dask_scheduler_publishes_the_same_files(in_process, corpus, tmp_path):
+    """`extractor run --engine dask --scheduler ADDRESS` from another process, on a cluster of two worker
+    processes, as an operator runs it against a cluster's scheduler."""
+    from distributed import LocalCluster
+
+    _, reference = in_process
+    output = tmp_path / "output"
+    shutil.copytree(reference, output)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        completed = subprocess.run(
+            [sys.executable, "-m", "extractor", "run", "--input", str(corpus), "--output", str(output),
+             "--cache", str(tmp_path / "cache.sqlite"), "--engine", "dask", "--scheduler", cluster.scheduler_address],
+            capture_output=True, text=True, env=os.environ | {"OPENBLAS_NUM_THREADS": "1"})
+    assert completed.returncode == 0, completed.stderr
+    assert_same_release(output, reference)
+    report = json.loads((output / "run.json").read_text(encoding="utf-8"))["engine"]
+    assert report["name"] == "dask" and report["scheduler"] == cluster.scheduler_address
+    assert len(report["workers"]) == 2 and all(w["cpu_seconds"] > 0 for w in report["workers"])
 
 
 def test_memoized_attribute_rules_match_exactly_as_the_attribute_ruler(nlp, seed_articles):
