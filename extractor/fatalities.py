@@ -172,19 +172,26 @@ _ACLED_STATEMENT = re.compile(r"#(\d+)#\s+(?:total\s+|reported\s+|confirmed\s+)?
 _DEATH_TOLL = re.compile(r"\b(?:death|fatality)\s+toll\b[^.;#]{0,60}?#(\d+)#"
                          r"|\bnumber\s+of\s+(?:\w+\s+){0,2}?(?:killed|dead|deaths|fatalities)\b[^.;#]{0,40}?#(\d+)#")
 
+
+
+def _dead_after(auxiliaries: str, states: str) -> str:
+    """'was (reportedly) killed', 'were found dead': an auxiliary, up to four words, a death predicate or state."""
+    return (rf"\b(?:{auxiliaries})\s+(?:\w+\s+){{0,4}}?(?:{_words('verb_predicates')}|{states})\b"
+            rf"{_UNCERTAIN_OUTCOME}")
+
+
 _SINGULAR = re.compile(
-    rf"\b(?:was|is|has\s+been|had\s+been|got)\s+(?:\w+\s+){{0,4}}?(?:{_words('verb_predicates')}|found\s+dead"
-    rf"|confirmed\s+dead|pronounced\s+dead|feared\s+dead|reported\s+dead|burned\s+alive|burnt\s+alive|slain)\b"
-    rf"{_UNCERTAIN_OUTCOME}"
-    rf"|\b(?:{_words('death_verbs_taking_object')})\s+(?:him|her)\b"
+    _dead_after(r"was|is|has\s+been|had\s+been|got", r"found\s+dead|confirmed\s+dead|pronounced\s+dead|feared\s+dead"
+                r"|reported\s+dead|burned\s+alive|burnt\s+alive|slain")
+    + rf"|\b(?:{_words('death_verbs_taking_object')})\s+(?:him|her)\b"
     rf"|\b(?:{_words('resultative_verbs')})\s+(?:him|her)\s+(?:dead|to\s+death)\b"
     rf"|\b(?:he|she|(?:the|this|that)\s+(?:[a-z'-]+\s+){{0,3}}?[a-z'-]*[^s\W])\s+(?:\w+\s+)?(?:died|dies|succumbed"
     rf"|perished)\b"
     rf"|\b(?:his|her|the)\s+body\b(?!\s+(?:of|armou?r|guards?|parts))")
 _PLURAL = re.compile(
-    rf"\b(?:were|are|have\s+been|had\s+been)\s+(?:\w+\s+){{0,4}}?(?:{_words('verb_predicates')}|found\s+dead"
-    rf"|feared\s+dead|reported\s+dead|confirmed\s+dead|slain)\b{_UNCERTAIN_OUTCOME}"
-    rf"|\bthey\s+(?:\w+\s+)?(?:died|perished)\b|\blost\s+their\s+lives\b")
+    _dead_after(r"were|are|have\s+been|had\s+been",
+                r"found\s+dead|feared\s+dead|reported\s+dead|confirmed\s+dead|slain")
+    + rf"|\bthey\s+(?:\w+\s+)?(?:died|perished)\b|\blost\s+their\s+lives\b")
 _BARE_OBJECT = re.compile(rf"\b(?:{_words('death_verbs_taking_object')})\s+(?:(?:his|her|the|its|their)\s+)?"
                           rf"(?P<np>(?!of\b){_NP_WORD}(?:\s+{_NP_WORD}){{0,2}})")
 _NON_VICTIM_HEAD = re.compile(rf"\b(?:{_words('non_victim_units')})$")
