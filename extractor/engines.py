@@ -260,7 +260,7 @@ class DaskEngine(Engine):
     Kubernetes cluster whose workers have this package installed); without one, a `LocalCluster` of
     `local_workers` single-threaded worker processes is started on this machine. A `distributed.Client` may be
     passed instead (tests use one on an in-process cluster). Workers must run the same version of the extractor
-    (same `cache.extractor_fingerprint`): `launch` checks the workers there are, every result is checked too.
+    (same `cache.extractor_fingerprint`), which every result is checked for (`Engine._account`).
     """
 
     name = "dask"
@@ -283,11 +283,6 @@ class DaskEngine(Engine):
             logging.getLogger("distributed").setLevel(logging.WARNING)  # our own cluster: its start-up is no news
             self.client = Client(LocalCluster(n_workers=self.local_workers, threads_per_worker=1, processes=True,
                                               dashboard_address=None))
-        local = worker_fingerprint()
-        stale = [worker for worker, theirs in self.client.run(worker_fingerprint).items() if theirs != local]
-        if stale:  # their results would be cached and published as this version's
-            raise RuntimeError(f"Dask workers {', '.join(stale)} run another version of the extractor than this "
-                               "client: install the same one on every worker")
         nthreads = self.client.nthreads()
         self.client.gather([self.client.submit(warm_up, task, workers=[address], allow_other_workers=False,
                                                pure=False) for address in nthreads])  # models loaded once each
